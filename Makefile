@@ -1,0 +1,40 @@
+# The two commands a fresh machine needs: `make run` and `make test`. Both create .venv and install what is missing.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+FLASK  := $(BIN)/flask --app app
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+
+.PHONY: run test bench system-deps setup clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime
+
+system-deps:
+	@bash scripts/system-deps.sh
+
+setup: system-deps $(VENV)/.runtime
+	$(FLASK) corpus stats
+
+run: setup
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: system-deps $(VENV)/.dev
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: system-deps $(VENV)/.dev
+	$(BIN)/python bench/corpus_build.py
+	$(BIN)/python bench/search_latency.py
+
+clean:
+	rm -rf $(VENV) instance/cache .pytest_cache

@@ -1,0 +1,1 @@
+"""Corroborate: teach history through its sources."""

@@ -1,0 +1,1 @@
+"""The source library: read seeds, split them into citable passages, locate and search."""

@@ -1,0 +1,61 @@
+"""Built modules as JSON (the contract of ``flask curriculum export``; see DESIGN.md)."""
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from ..quiz.items import Blank, Item
+from .model import Module, Unit
+
+
+def item_json(item: Item) -> dict:
+    data = {"id": item.id, "type": item.type, "prompt": item.prompt, "skill": item.skill, "points": item.points,
+            "excerpts": list(item.excerpts), "explanation": item.explanation, "key": item.key(),
+            "generated": item.generated}
+    if item.options:
+        data["options"] = [asdict(o) for o in item.options]
+    if item.type == "matching":
+        data["pairs"] = [{"left": p.left, "right": p.right, "left_id": p.left_id, "right_id": p.right_id}
+                         for p in item.pairs]
+        data["distractors"] = list(item.distractors)
+    if item.type == "ordering":
+        data["sequence"] = list(item.sequence)
+    if item.type == "short":
+        data["accept"] = list(item.accept)
+    if item.type == "cloze":
+        data["text"] = [{"blank": list(p.accept)} if isinstance(p, Blank) else p for p in item.cloze]
+    if item.rubric:
+        data["rubric"] = [asdict(level) for level in item.rubric]
+    return data
+
+
+def module_json(module: Module, with_version: bool = True) -> dict:
+    data = {
+        "id": module.id, "title": module.title, "question": module.question, "level": module.level,
+        "duration": module.duration, "objectives": list(module.objectives), "context": module.context,
+        "teacher_notes": module.teacher_notes, "claims": module.claims,
+        "glossary": [asdict(g) for g in module.glossary],
+        "timeline": [asdict(t) for t in module.timeline],
+        "excerpts": [
+            {"id": e.id, "source": e.source, "title": e.title, "text": e.quote, "headnote": e.headnote,
+             "claims": e.claims, "passage": e.locator.passage if e.locator else None,
+             "passages": list(e.locator.passages) if e.locator else [],
+             "start": e.locator.start if e.locator else None, "end": e.locator.end if e.locator else None,
+             "chapter": e.locator.chapter if e.locator else None, "page": e.locator.page if e.locator else None,
+             "citation": e.locator.citation if e.locator else None}
+            for e in module.excerpts
+        ],
+        "exercises": [
+            {"id": x.id, "skill": x.skill, "title": x.title, "excerpts": list(x.excerpts), "prompt": x.prompt,
+             "compare": x.compare, "lines": x.lines, "rubric": [asdict(level) for level in x.rubric]}
+            for x in module.exercises
+        ],
+        "items": [item_json(i) for i in module.items],
+    }
+    if with_version:
+        data["version"] = module.version
+    return data
+
+
+def unit_json(unit: Unit) -> dict:
+    return {"title": unit.title, "introduction": unit.introduction, "version": unit.version,
+            "modules": [module_json(m) for m in unit.modules]}

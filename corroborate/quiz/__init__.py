@@ -1,0 +1,1 @@
+"""Quiz items: types and grading (pure functions), generation and exports."""

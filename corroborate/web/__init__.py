@@ -1,0 +1,1 @@
+"""The thin web layer: blueprints that render what the domain core computes."""

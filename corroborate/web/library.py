@@ -1,0 +1,62 @@
+"""The source library: list of sources, a reader for each source, and full-text search."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
+
+from .state import corpus
+
+bp = Blueprint("library", __name__)
+PAGE_SIZE = 20
+_rendered: dict[tuple[str, str], str] = {}  # (corpus version, source id) → the reader page's HTML
+
+
+@bp.get("/sources")
+def sources():
+    library = corpus()
+    stats = library.stats()["sources"]
+    return render_template("library/sources.html", sources=library.sources, stats=stats)
+
+
+@bp.get("/sources/<source_id>")
+def source(source_id: str):
+    library = corpus()
+    found = library.source(source_id)
+    if found is None:
+        abort(404, f"There is no source called {source_id!r}.")
+    etag = f"{library.version}-{source_id}"
+    if request.if_none_match.contains(etag):
+        return "", 304
+    key = (library.version, source_id)
+    if key not in _rendered:
+        chapters = library.chapters(source_id)
+        notes = {p.id: p for chapter in chapters for p in chapter.passages if p.kind == "note"}
+        linked = {note_id for chapter in chapters for p in chapter.passages for note_id in p.notes}
+        _rendered[key] = render_template("library/source.html", source=found, chapters=chapters, notes=notes,
+                                         linked=linked)
+    response = make_response(_rendered[key])
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@bp.get("/passages/<passage_id>")
+def passage(passage_id: str):
+    """A permalink that outlives page layout: redirects to the passage in its source."""
+    found = corpus().passage(passage_id)
+    if found is None:
+        abort(404, f"There is no passage called {passage_id!r}.")
+    return redirect(url_for("library.source", source_id=found.source, _anchor=found.anchor))
+
+
+@bp.get("/search")
+def search():
+    library = corpus()
+    query = request.args.get("q", "").strip()[:300]
+    source_id = request.args.get("source") or None
+    if source_id and library.source(source_id) is None:
+        source_id = None
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    hits = library.search(query, source=source_id, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE) if query else []
+    return render_template("library/search.html", query=query, source_id=source_id, sources=library.sources,
+                           hits=hits[:PAGE_SIZE], page=page, more=len(hits) > PAGE_SIZE,
+                           labels={s.id: s.label for s in library.sources})
