@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask
 
 from corroborate.cli import register_cli
-from corroborate.web import errors, library
+from corroborate.web import catalog, errors, library
 from corroborate.web.security import init_security
 
 ROOT = Path(__file__).resolve().parent
@@ -48,6 +48,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     init_security(app)
     errors.init_app(app)
+    app.register_blueprint(catalog.bp)
     app.register_blueprint(library.bp)
     register_cli(app)
     return app

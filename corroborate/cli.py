@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import sys
 from functools import wraps
+from pathlib import Path
 
 import click
 from flask import Flask
@@ -11,7 +12,10 @@ from flask.cli import AppGroup
 
 from .corpus.locate import Hit
 from .corpus.sources import SeedError
+from .curriculum.build import CurriculumError, check
+from .curriculum.serialize import unit_json
 from .web.state import corpus as app_corpus
+from .web.state import unit as app_unit
 
 corpus_cli = AppGroup("corpus", help="Read, search and export the source library.")
 
@@ -115,5 +119,62 @@ def export(output: str) -> None:
     click.echo(f"wrote {len(data['passages'])} passages to {output}")
 
 
+curriculum_cli = AppGroup("curriculum", help="Check, build and export the curated modules.")
+
+
+def _curriculum_dir():
+    from flask import current_app
+    return Path(current_app.config["CURRICULUM_DIR"])
+
+
+@curriculum_cli.command("check")
+@friendly_errors
+def curriculum_check() -> None:
+    """Verify every module against the sources; exit 1 with file:line messages on any error."""
+    problems = check(_curriculum_dir(), _corpus())
+    for problem in problems:
+        click.echo(str(problem), err=problem.severity == "error")
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    if errors:
+        click.echo(f"{errors} error(s), {warnings} warning(s)", err=True)
+        sys.exit(1)
+    click.echo(f"curriculum ok ({warnings} warning(s))")
+
+
+@curriculum_cli.command("build")
+@friendly_errors
+def curriculum_build() -> None:
+    """Build every module (incrementally, cached by content hash)."""
+    unit = _built_unit()
+    for module in unit.modules:
+        click.echo(f"{module.id:24} {module.version}  {len(module.excerpts)} excerpts, "
+                   f"{len(module.exercises)} exercises, {len(module.items)} items")
+    click.echo(f"unit {unit.version}: {len(unit.modules)} module(s)")
+
+
+@curriculum_cli.command("export")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True))
+@friendly_errors
+def curriculum_export(output: str) -> None:
+    """Write every built module (excerpts with locators, items with keys) as JSON."""
+    unit = _built_unit()
+    with open(output, "w", encoding="utf-8") as handle:
+        json.dump(unit_json(unit), handle, ensure_ascii=False, indent=1)
+    click.echo(f"wrote {len(unit.modules)} module(s) to {output}")
+
+
+def _built_unit():
+    from flask import current_app
+    try:
+        return app_unit(current_app)
+    except CurriculumError as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"{len(error.problems)} error(s); nothing built", err=True)
+        sys.exit(1)
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(corpus_cli)
+    app.cli.add_command(curriculum_cli)

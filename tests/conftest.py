@@ -9,6 +9,7 @@ from app import create_app
 from corroborate.corpus.store import Corpus
 
 ROOT = Path(__file__).resolve().parent.parent
+FIXTURE_CURRICULUM = ROOT / "tests" / "fixtures" / "curriculum"
 
 
 @pytest.fixture(scope="session")
@@ -25,7 +26,8 @@ def corpus(corpus_cache) -> Corpus:
 @pytest.fixture
 def app(tmp_path, corpus, corpus_cache, monkeypatch):
     monkeypatch.setenv("CORROBORATE_INSTANCE", str(tmp_path / "instance"))
-    app = create_app({"TESTING": True, "SECRET_KEY": "test", "CACHE_DIR": str(corpus_cache)})
+    app = create_app({"TESTING": True, "SECRET_KEY": "test", "CACHE_DIR": str(corpus_cache),
+                      "CURRICULUM_DIR": str(FIXTURE_CURRICULUM)})
     app.extensions["corroborate.corpus"] = corpus
     return app
 

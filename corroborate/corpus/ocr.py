@@ -16,13 +16,13 @@ of each page and the odd folio. The reader works in four steps.
 3. Notes. A page's footnotes begin at the first numbered paragraph (``12.``, ``I .`` for 1, ``rz.`` for 12) that
    reads like a note (an archival or bibliographic citation, or the next number in the chapter's sequence); from
    there to the foot of the page each line that starts with the next number starts a new note.
-4. Paragraphs and text. Blank lines separate paragraphs, except where the OCR put one inside a paragraph (the next
-   line starts in lowercase, or the previous one ends in a hyphen or runs to full width without final punctuation).
-   A paragraph cut by a page break and its footnotes is rejoined when it had not ended or its last line ran to full
-   width; the notes follow the whole paragraph. Line-break hyphens are resolved with the book's own vocabulary
-   (``exe-/cuted`` -> ``executed`` because "executed" occurs elsewhere; ``life-and-/death`` keeps its hyphen), note
-   markers glued to words (``regime.2``, ``December 193014``) are removed when they are the next number of a note of
-   the chapter, and stray marks (``~``, lone dashes) are dropped. OCR misreadings are otherwise left as printed.
+4. Paragraphs and text. Blank lines and page breaks (with the footnotes at the page's foot) separate paragraphs,
+   except where a paragraph plainly goes on: the next line starts in lowercase, or the previous one ends in a
+   hyphen or runs to full width without final punctuation. A paragraph rejoined across a page break keeps the page
+   it starts on, and its notes follow it. Line-break hyphens are resolved with the book's own vocabulary
+   (``exe-/cuted`` -> ``executed`` because "executed" occurs elsewhere; ``life-and-/death`` keeps its hyphen); note
+   markers glued to words (``regime.2``, ``December 193014``) are removed when one of the notes that follow carries
+   that number; stray marks (``~``, lone dashes) are dropped. OCR misreadings are otherwise left as printed.
 """
 from __future__ import annotations
 
@@ -54,24 +54,34 @@ EPIGRAPH_END = re.compile(r"[.?!,;\]\"'] ?- ?[A-Z\\'][\w.' \\-]{1,60}(?:, ['\d][
 OPENER = re.compile(r"^[A-Z][A-Z'-]+:? [A-Z0-9][A-Z0-9'-]*\b.*[a-z]")
 INDEX_ENTRY = re.compile(r"^[A-Z][A-Za-z'~-]+, [A-Z][a-z]{0,2}\.(?: ?[A-Z][a-z]?\.)*:")
 INITIALS = re.compile(r"\b[A-Z]\. ")
+NOT_A_HEADING = re.compile(r"[(#]|\w\.(?<!vs\.) ")  # parentheses, numbers, abbreviations ("Vlad. Trofimov")
+DATED_HEADING = re.compile(r"^\d{4}: [A-Z]")      # "1936: The Human Element"
+WHITESPACE = re.compile(r"\s+")
+NON_LETTERS = re.compile(r"[^a-z]")
+SPEAKER = re.compile(r"^[A-Z][\w'.\[\] -]{0,30}: ")  # "Voices: That's right!" opens a turn in a transcript
 SIGNATURE = re.compile(r"^(?:Secretary|Chairman|Deputy|Head|Member|Commissar|Procurator)\b")
 
 # notes
+NEXT_NOTE_TEXT = re.compile(r"^[A-Z][a-z]")  # a garbled number before a sentence after a finished note: the next note
+LOWERCASE_WORD = re.compile(r"\b[a-z]{2,}")
 NOTE_START = re.compile(r"^(?P<num>[0-9IilrzZjgoOS'][0-9IilrzZjgoOS' ]{0,3}?) ?\.\s+(?=\S)")
 CITATION = re.compile(
     r"RTs|TsKh|GARF|RGA|[Aa]rkhiv|\b[Ss]ee\b|\bf\. ?\d|\bop\.|Trans\b|Ibid|Chuev|Pravda|Pmvd|Izv|Vopros|Voprory|"
     r"novosti|no\. ?\d|\beds?\.|, (?:Moscow|New York|Cambridge|Oxford|London|Princeton|Berkeley|Bloomington|Paris)\b|"
     r"\b1[89]\d\d, \d")
 MARKER = re.compile(
-    r"\b(?P<year>1[89]\d\d)(?P<ynote>\d{1,2})\b"               # December 193014 -> 1930 + note 14
+    r"\b(?P<year>1[89]\d\d)(?P<ynote>\d{1,2})(?=[\"']?$)"        # line-final "December 193014": 1930 + note 14
     r"|(?<=[A-Za-z.,;:!?\"')\]])(?P<note>\d{1,3})(?=[\s\"A-Z]|$)"  # regime.2 / Kaganovich39 / 1).47The
     r"|(?<=[.,;:!?])(?P<one>')(?=\s|$)")                         # dictators.' (the OCR's note 1)
+MAY_HOLD_MARKER = re.compile(r"\d|[.,;:!?]'")  # cheap test before the costly MARKER
 NOTES_AHEAD = 8  # a glued number is looked up among this many following notes
 
 # text
 TERMINAL = re.compile(r"[.!?:][\"'\)\]]*(?:\d{1,3}'?|')?$")
 HYPHEN_END = re.compile(r"(?P<word>[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*)-$")
-GARBAGE_TOKEN = re.compile(r"(?:(?<=\s)|^)[-=*^+<>\\|]+(?=\s|$)")
+LEADING_WORD = re.compile(r"[A-Za-z0-9]+")
+TITLE_TOKEN = re.compile(r"[A-Za-z]+|\S")
+GARBAGE_TOKEN = re.compile(r"(?<!\S)[-=*^+<>\\|]+(?!\S)")
 PREFIX_WORDS = frozenset(
     "self well non anti so ex half quasi all one two three four five six seven eight nine ten twenty thirty forty "
     "fifty hundred long short first second third high low full left right mid pre post ultra".split())
@@ -90,6 +100,7 @@ class _Unit:
 
 
 def read_ocr(text: str) -> list[Block]:
+    """Blocks of a hard-wrapped OCR book in reading order: headings, body paragraphs and footnotes."""
     lines = text.splitlines()
     pages = _split_pages(lines)
     anchors, recto_titles = _strip_folios(pages)
@@ -102,7 +113,10 @@ def read_ocr(text: str) -> list[Block]:
 # ---------------------------------------------------------------------------------------------------- pages
 
 def _split_pages(lines: list[str]) -> list[list[str]]:
-    """Pages as lists of stripped lines (blank lines kept: they separate paragraphs)."""
+    """Pages as lists of stripped lines (blank lines kept: they separate paragraphs).
+
+    Two indented lines in a row mark one boundary: the first is the foot of the page before (a footnote's last line).
+    """
     pages: list[list[str]] = [[]]
     blanks = 0
     for raw in lines:
@@ -112,6 +126,8 @@ def _split_pages(lines: list[str]) -> list[list[str]]:
             pages[-1].append("")
             continue
         if pages[-1] and (blanks >= 3 or raw.startswith(" ")):
+            if len(pages) > 1 and len(pages[-1]) == 1 and raw.startswith(" "):
+                pages[-2].extend(pages.pop())
             pages.append([])
         blanks = 0
         pages[-1].append(line)
@@ -124,11 +140,26 @@ def _edge(page: list[str], last: bool) -> int | None:
     return next((i for i in order if page[i]), None)
 
 
+def _header(line: str) -> tuple[str, str, bool] | None:
+    """(folio, title, is recto) of a running header: "Party Discipline in 193 z 95", "128 Closing Ranks", "... xxv".
+
+    A recto header's folio follows its title and is odd (or roman); a verso header's folio leads and is even.
+    """
+    recto, verso = RECTO.match(line), VERSO.match(line)
+    if recto and len(recto["title"]) <= 45 and _is_title(recto["title"]) and not DOCUMENT.match(line):
+        if not recto["num"].isdigit() or int(recto["num"]) % 2:
+            return recto["num"], recto["title"], True
+    if verso and int(verso["num"]) % 2 == 0:
+        return verso["num"], verso["title"], False
+    return None
+
+
 def _strip_folios(pages: list[list[str]]) -> tuple[list[tuple[int, int]], dict[int, str]]:
-    """Drop numbered running headers and bare folios; return (page index, printed page) anchors and recto titles.
+    """Drop running headers and bare folios; return (page index, printed page) anchors and recto header titles.
 
     A folio is believed when it keeps step with the page count since the previous one (pages the OCR lost may
-    only add to the gap), and a header's number is odd after its title (recto) and even before it (verso).
+    only widen the gap); the first one must come from a recto header. Roman-numbered headers of the front matter
+    are dropped wherever the OCR put them.
     """
     anchors: list[tuple[int, int]] = []
     recto_titles: dict[int, str] = {}
@@ -140,23 +171,17 @@ def _strip_folios(pages: list[list[str]]) -> tuple[list[tuple[int, int]], dict[i
         return -2 <= drift <= 20
 
     for k, page in enumerate(pages):
+        if not anchors:
+            for index, line in enumerate(page):
+                header = _header(line) if line else None
+                if header and not header[0].isdigit():
+                    page[index] = ""
         top = _edge(page, last=False)
-        if top is None:
-            continue
-        line = page[top]
-        recto, verso = RECTO.match(line), VERSO.match(line)
-        if DOCUMENT.match(line):
-            pass
-        elif recto and _is_title(recto["title"]) and len(recto["title"]) <= 45:
-            num = recto["num"]
-            if not num.isdigit() and not anchors:
-                page[top] = ""                          # roman folio of the front matter
-            elif int(num) % 2 == 1 and (not anchors or plausible(k, int(num))):
-                anchors.append((k, int(num)))
-                recto_titles[k] = recto["title"]
-                page[top] = ""
-        elif verso and int(verso["num"]) % 2 == 0 and plausible(k, int(verso["num"])):
-            anchors.append((k, int(verso["num"])))
+        header = _header(page[top]) if top is not None else None
+        if header and header[0].isdigit() and (plausible(k, int(header[0])) or not anchors and header[2]):
+            anchors.append((k, int(header[0])))
+            if header[2]:
+                recto_titles[k] = header[1]
             page[top] = ""
         for last in (False, True):
             edge = _edge(page, last)
@@ -168,14 +193,13 @@ def _strip_folios(pages: list[list[str]]) -> tuple[list[tuple[int, int]], dict[i
 
 def _page_numbers(count: int, anchors: list[tuple[int, int]]) -> list[int | None]:
     """Printed page of each page index, counted from the nearest anchor; ``None`` before page 1."""
+    if not anchors:
+        return [None] * count
     numbers: list[int | None] = []
     position = 0
     for k in range(count):
         while position + 1 < len(anchors) and abs(anchors[position + 1][0] - k) <= abs(anchors[position][0] - k):
             position += 1
-        if not anchors:
-            numbers.append(None)
-            continue
         number = anchors[position][1] + k - anchors[position][0]
         numbers.append(number if number >= 1 else None)
     return numbers
@@ -184,11 +208,13 @@ def _page_numbers(count: int, anchors: list[tuple[int, int]]) -> list[int | None
 # ------------------------------------------------------------------------------------------------ structure
 
 def _squeeze(line: str) -> str:
-    return re.sub(r"\s+", "", line).upper()
+    """A spaced label closed up: "C H A P T E R  O N E" -> "CHAPTERONE"."""
+    return WHITESPACE.sub("", line).upper()
 
 
 def _letters(text: str) -> str:
-    return re.sub(r"[^a-z]", "", text.lower())
+    """Letters only, lowercased: how a running header is compared with a title."""
+    return NON_LETTERS.sub("", text.lower())
 
 
 def _is_title(line: str) -> bool:
@@ -204,10 +230,10 @@ def _is_title(line: str) -> bool:
 
 def _is_section_heading(para: list[str]) -> bool:
     line = para[0]
-    if len(para) != 1 or line.endswith(":") or re.search(r"[(#]|\w\.(?<!vs\.) ", line) or SIGNATURE.match(line):
+    if len(para) != 1 or line.endswith(":") or NOT_A_HEADING.search(line) or SIGNATURE.match(line):
         return False
     if line[0].isdigit():
-        return bool(re.match(r"^\d{4}: [A-Z]", line))
+        return bool(DATED_HEADING.match(line))
     return len(line.split()) >= 2 and _is_title(line)
 
 
@@ -321,7 +347,7 @@ class _Reader:
         if not title_lines and rest and len(rest[0]) <= 3 and all(len(line) <= 50 for line in rest[0]):
             title_lines, rest = rest[0], rest[1:]
         title = _title_text(title_lines)
-        number = NUMBER_WORDS.get(num) if num and not num.isdigit() else int(num) if num else None
+        number = (int(num) if num.isdigit() else NUMBER_WORDS.get(num)) if num else None
         if kind == "CHAPTER":
             self.chapter_no = number or self.chapter_no + 1
             self._start_chapter(f"Chapter {self.chapter_no}: {title}", is_numbered=True, title=title)
@@ -354,10 +380,8 @@ class _Reader:
             if top is not None and LABEL.match(_squeeze(self.pages[j][top])):
                 return None
             if j in self.recto_titles and _letters(self.recto_titles[j]) not in self.known_titles:
-                words = [self.vocab.segment(w) if w.isalpha() else w for w in
-                         re.findall(r"[A-Za-z]+|\S", self.recto_titles[j])]
-                title = _title_text(words)
-                title = re.sub(r" ([.,:;])", r"\1", title)
+                words = [self.vocab.segment(w) if w.isalpha() else w for w in TITLE_TOKEN.findall(self.recto_titles[j])]
+                title = _title_text(words).replace(" .", ".").replace(" ,", ",").replace(" :", ":")
                 return re.sub(r"\. (\d{4})$", r", \1", title)  # "Terror. 1938": the OCR's comma
         return None
 
@@ -389,10 +413,10 @@ class _Reader:
                 self.units.append(_Unit("heading", para, self.chapter, self.page))
                 previous = None
                 continue
-            if index == 0 and continues and self.open and _continues(self.open.lines, para[0], True, width):
-                previous = self.open
+            if index == 0 and continues and self.open and _continues(self.open.lines, para[0], width):
+                previous = self.open                    # a paragraph the page break cut in two
                 previous.lines.extend(para)
-            elif previous and _continues(previous.lines, para[0], False, width):
+            elif previous and _continues(previous.lines, para[0], width):
                 previous.lines.extend(para)
             else:
                 previous = _Unit("body", list(para), self.chapter, self.page)
@@ -407,10 +431,8 @@ class _Reader:
             if number is None:
                 continue
             text = " ".join(paras[index])
-            in_sequence = self.next_note <= number <= self.next_note + 2 and len(re.findall(r"\b[a-z]{2,}", text)) >= 3
-            if (CITATION.search(text) or in_sequence) and all(
-                    _note_number(p[0]) is not None or len(p) <= 2 or not p[0][:1].isupper()
-                    for p in paras[index + 1:]):
+            in_sequence = self.next_note <= number <= self.next_note + 2 and LOWERCASE_WORD.search(text)
+            if (CITATION.search(text) or in_sequence) and all(map(_may_continue_notes, paras[index + 1:])):
                 return index
         return len(paras)
 
@@ -422,11 +444,20 @@ class _Reader:
                 if not self.next_note - 1 <= (number or 0) <= self.next_note + 9:
                     number = self.next_note                 # a garbled number: take the expected one
             elif number is None or not int(note.marker) < number <= int(note.marker) + 3:
-                note.lines.append(line)
-                continue
+                if number is None or not NEXT_NOTE_TEXT.match(NOTE_START.sub("", line, count=1)) \
+                        or not note.lines[-1].endswith("."):
+                    note.lines.append(line)
+                    continue
+                number = int(note.marker) + 1               # "I. Memo from ..." after note 1: note 2
             note = _Unit("note", [NOTE_START.sub("", line, count=1)], self.chapter, self.page, marker=str(number))
             self.units.append(note)
             self.next_note = number + 1
+
+
+def _may_continue_notes(para: list[str]) -> bool:
+    """Whether a paragraph can sit among footnotes: a note, a short or lowercase fragment, or a citation."""
+    return (_note_number(para[0]) is not None or len(para) <= 2 or not para[0][:1].isupper()
+            or bool(CITATION.search(" ".join(para))))
 
 
 def _document_number(raw: str) -> int:
@@ -460,18 +491,18 @@ def _page_width(lines: list[str]) -> float:
     return statistics.median(lengths) if lengths else 65.0
 
 
-def _continues(previous: list[str], line: str, page_break: bool, page_width: float) -> bool:
+MIN_FULL_LINE = 40  # characters: no shorter line counts as running to the full measure
+
+
+def _continues(previous: list[str], line: str, page_width: float) -> bool:
     """Whether ``line`` (after a blank line or a page break) continues the paragraph ``previous``."""
     last = previous[-1]
-    if HYPHEN_END.search(last) or line[:1].islower():
+    if line[:1].islower() or last.endswith("-") and HYPHEN_END.search(last) and not SPEAKER.match(line):
         return True
-    if DOCUMENT.match(line) or _note_number(line) is not None and not page_break:
+    if DOCUMENT.match(line) or _note_number(line) is not None or TERMINAL.search(last) or EPIGRAPH_END.search(last):
         return False
-    width = statistics.median(len(x) for x in previous[:-1]) if len(previous) > 1 else page_width
-    full = len(last) >= 0.88 * width
-    if not TERMINAL.search(last):
-        return full or page_break and len(previous) > 1
-    return page_break and full
+    width = statistics.median(len(x) for x in previous[:-1]) if len(previous) > 2 else page_width
+    return len(last) >= max(MIN_FULL_LINE, 0.88 * width)       # an unfinished sentence on a full line
 
 
 # ----------------------------------------------------------------------------------------------------- text
@@ -480,9 +511,12 @@ class _Vocabulary:
     """Word counts of the whole book, to tell a line-break hyphen from a compound's hyphen."""
 
     def __init__(self, text: str) -> None:
-        lowered = text.lower()
-        self.words = Counter(re.findall(r"[a-z]+", lowered))
-        self.compounds = Counter(re.findall(r"[a-z]+(?:-[a-z]+)+", lowered))
+        tokens = Counter(re.findall(r"[a-z]+(?:-[a-z]+)*", text.lower()))
+        self.compounds = Counter({token: n for token, n in tokens.items() if "-" in token})
+        self.words = Counter({token: n for token, n in tokens.items() if "-" not in token})
+        for compound, n in self.compounds.items():
+            for part in compound.split("-"):
+                self.words[part] += n
         self.total = sum(self.words.values())
 
     def keeps_hyphen(self, left: str, right: str) -> bool:
@@ -522,8 +556,8 @@ def _join_lines(lines: list[str], vocab: _Vocabulary) -> str:
     pieces: list[str] = []
     for line in filter(None, map(_clean_line, lines)):
         if pieces:
-            hyphen = HYPHEN_END.search(pieces[-1])
-            first = re.match(r"[A-Za-z0-9]+", line)
+            hyphen = HYPHEN_END.search(pieces[-1]) if pieces[-1].endswith("-") else None
+            first = LEADING_WORD.match(line)
             if hyphen and first:
                 left, right = hyphen["word"], first.group()
                 keep = right[0].isdigit() or left[-1].isdigit() or vocab.keeps_hyphen(left, right)
@@ -560,7 +594,7 @@ def _extract_markers(units: list[_Unit]) -> None:
             after = match.string[match.end():match.end() + 1]
             return (match["year"] or "") + (" " if after.isalpha() else "")
 
-        unit.lines = [MARKER.sub(strip, line) for line in unit.lines]
+        unit.lines = [MARKER.sub(strip, line) if MAY_HOLD_MARKER.search(line) else line for line in unit.lines]
 
 
 def _finish(unit: _Unit, vocab: _Vocabulary) -> Block:

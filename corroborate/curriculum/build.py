@@ -149,11 +149,7 @@ def build_unit(directory: Path, corpus: Corpus, cache_dir: Path | None = None,
 
 def finish(module: Module) -> Module:
     """Render every Markdown field to sanitized HTML and stamp the module with the hash of its content."""
-    anchors = {}
-    for entry in module.glossary:
-        anchor = "term-" + "".join(c if c.isalnum() else "-" for c in entry.term.casefold()).strip("-")
-        for name in (entry.term, *entry.aliases):
-            anchors[name] = anchor
+    anchors = {name: entry.anchor for entry in module.glossary for name in (entry.term, *entry.aliases)}
     built = replace(
         module,
         context=mark_terms(render(module.context), anchors),

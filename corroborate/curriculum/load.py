@@ -85,14 +85,18 @@ def body_sections(body: str, first_line: int, report: Report) -> dict[str, str]:
             name = heading[1].strip().casefold()
             current = BODY_SECTIONS.get(name)
             if current is None:
+                current = "unknown"
                 report.error(number, f"unknown section '# {heading[1]}' (expected: # Context, # Teacher notes)")
             elif current in sections:
                 report.error(number, f"section '# {heading[1]}' appears twice")
+                current = "unknown"
             else:
                 sections[current] = []
             continue
-        if current:
+        if current in sections:
             sections[current].append(line)
+        elif current == "unknown":
+            continue
         elif line.strip():
             report.error(number, "text before the first section; start the body with '# Context'")
     return {name: "\n".join(lines).strip() for name, lines in sections.items()}
@@ -238,6 +242,12 @@ def load_module(path: Path, source_ids: set[str], display: str | None = None) ->
     return module, report.problems
 
 
+def _name(kind: str, value: object) -> str:
+    """How messages name an entry: "excerpt 'cc-letter'", or just "excerpt" when it has no id."""
+    identifier = value.get("id") if isinstance(value, dict) else None
+    return f"{kind} '{identifier}'" if identifier else kind
+
+
 def _unique(identifier: str | None, kind: str, line: int, report: Report, ids: dict[str, int]) -> bool:
     if not identifier:
         return False
@@ -314,10 +324,9 @@ def _suggest(value: str, known: set[str]) -> str:
 
 
 def _excerpt(value, line, report, source_ids, claims, ids) -> Excerpt | None:
-    fields = Fields(value, "excerpt", report, line, EXCERPT_KEYS)
+    fields = Fields(value, _name("excerpt", value), report, line, EXCERPT_KEYS)
     excerpt_id = fields.text("id")
-    where = f"excerpt '{excerpt_id}'"
-    fields.where = where
+    where = fields.where
     ok = _unique(excerpt_id, "excerpt", fields.line, report, ids)
     source = fields.text("source")
     if source and source not in source_ids:
@@ -368,10 +377,9 @@ def _rubric(fields: Fields, where: str, report: Report, with_points: bool) -> tu
 
 
 def _exercise(value, line, report, excerpt_ids, ids) -> Exercise | None:
-    fields = Fields(value, "exercise", report, line, EXERCISE_KEYS)
+    fields = Fields(value, _name("exercise", value), report, line, EXERCISE_KEYS)
     exercise_id = fields.text("id")
-    where = f"exercise '{exercise_id}'"
-    fields.where = where
+    where = fields.where
     ok = _unique(exercise_id, "exercise", fields.line, report, ids)
     skill = fields.text("skill")
     if skill and skill not in SKILLS:
@@ -390,10 +398,9 @@ def _exercise(value, line, report, excerpt_ids, ids) -> Exercise | None:
 
 
 def _item(value, line, report, excerpt_ids, ids) -> Item | None:
-    fields = Fields(value, "item", report, line, ITEM_KEYS)
+    fields = Fields(value, _name("item", value), report, line, ITEM_KEYS)
     item_id = fields.text("id")
-    where = f"item '{item_id}'"
-    fields.where = where
+    where = fields.where
     ok = _unique(item_id, "item", fields.line, report, ids)
     kind = fields.text("type")
     if kind and kind not in TYPES:
@@ -407,14 +414,15 @@ def _item(value, line, report, excerpt_ids, ids) -> Item | None:
         for key in set(fields.data) & (set().union(*TYPE_KEYS.values()) - TYPE_KEYS[kind]):
             report.error(fields.line_of(key), f"{where}: '{key}' does not belong to a {kind} item")
     common = dict(
-        id=item_id, type=kind, prompt=fields.text("prompt") or "", skill=skill or "",
+        id=item_id, type=kind, skill=skill or "",
+        prompt=fields.text("prompt", required=kind != "cloze") or "Fill in the blanks.",
         points=fields.number("points", 1.0), excerpts=_references(fields, "excerpts", where, excerpt_ids, report, False),
         explanation=fields.text("explanation", required=False, default=None), line=fields.line,
     )
     if not (ok and kind and common["prompt"]):
         return None
     specific = KEY_READERS[kind](fields, where, report, excerpt_ids)
-    return Item(**common, **specific) if specific is not None else None
+    return Item(**{**common, **specific}) if specific is not None else None
 
 
 def _options(fields: Fields, where: str, report: Report, _excerpts) -> dict | None:

@@ -21,6 +21,10 @@ class GlossaryEntry:
     definition: str
     aliases: tuple[str, ...] = ()
 
+    @property
+    def anchor(self) -> str:
+        return "term-" + "-".join("".join(c if c.isalnum() else " " for c in self.term.casefold()).split())
+
 
 @dataclass(frozen=True)
 class TimelineEvent:

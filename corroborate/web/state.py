@@ -6,6 +6,8 @@ from pathlib import Path
 from flask import Flask, current_app
 
 from ..corpus.store import Corpus
+from ..curriculum.build import build_unit
+from ..curriculum.model import Unit
 
 
 def corpus(app: Flask | None = None) -> Corpus:
@@ -14,4 +16,14 @@ def corpus(app: Flask | None = None) -> Corpus:
     if found is None:
         found = Corpus.open(Path(app.config["SEEDS_DIR"]), Path(app.config["CACHE_DIR"]))
         app.extensions["corroborate.corpus"] = found
+    return found
+
+
+def unit(app: Flask | None = None) -> Unit:
+    """The built unit (raises CurriculumError when the curriculum has errors)."""
+    app = app or current_app
+    found = app.extensions.get("corroborate.unit")
+    if found is None:
+        found, _ = build_unit(Path(app.config["CURRICULUM_DIR"]), corpus(app), Path(app.config["CACHE_DIR"]))
+        app.extensions["corroborate.unit"] = found
     return found

@@ -1,0 +1,46 @@
+"""The unit and its lessons: what a class reads before, during and after a quiz."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template
+
+from ..curriculum.model import SKILL_LABELS
+from .state import corpus, unit
+
+bp = Blueprint("catalog", __name__)
+
+
+@bp.app_context_processor
+def labels():
+    return {"skill_labels": SKILL_LABELS}
+
+
+def _module(module_id: str):
+    module = unit().module(module_id)
+    if module is None:
+        abort(404, f"There is no module called {module_id!r}.")
+    return module
+
+
+@bp.get("/")
+def index():
+    return render_template("catalog/index.html", unit=unit())
+
+
+@bp.get("/modules/<module_id>")
+def module(module_id: str):
+    found = _module(module_id)
+    library = corpus()
+    return render_template("catalog/module.html", module=found, sources={s.id: s for s in library.sources})
+
+
+@bp.get("/modules/<module_id>/exercises/<exercise_id>")
+def exercise(module_id: str, exercise_id: str):
+    """The side-by-side view: an exercise's excerpts in columns (stacked on phones) under its prompt."""
+    found = _module(module_id)
+    chosen = next((e for e in found.exercises if e.id == exercise_id), None)
+    if chosen is None:
+        abort(404, f"Module {module_id!r} has no exercise {exercise_id!r}.")
+    library = corpus()
+    return render_template("catalog/exercise.html", module=found, exercise=chosen,
+                           excerpts=[found.excerpt(e) for e in chosen.excerpts],
+                           sources={s.id: s for s in library.sources})

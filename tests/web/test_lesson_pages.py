@@ -1,0 +1,71 @@
+"""The unit page, the lesson page and the side-by-side view (fixture curriculum)."""
+from __future__ import annotations
+
+import shutil
+
+from app import create_app
+from tests.conftest import FIXTURE_CURRICULUM
+
+
+def test_unit_page_lists_modules(client):
+    page = client.get("/").get_data(as_text=True)
+    assert "Test unit" in page and "A unit used by the tests." in page
+    assert 'href="/modules/sample"' in page
+
+
+def test_lesson_renders_every_excerpt_headnote_and_citation(client, app):
+    page = client.get("/modules/sample").get_data(as_text=True)
+    assert "How do the sources disagree?" in page
+    for text in ("The Leningrad NKVD arrested an additional 843 former Zinovievites",
+                 "Goldman, an archival historian, counts arrests.",
+                 "On [2] March 1938 the third and last of the Moscow show trials",
+                 "swallowed the bait […] of the trial"):
+        assert text in page
+    # full citation with page, and the record's original work "quoted in" the compilation
+    assert "Oleg V. Naumov, <cite>The Road to Terror" in page and ", p. 525" in page
+    assert "Davies, Joseph E., <cite>Mission to Moscow</cite> (c1941), p. 82 — quoted in <cite>Moscow Trials</cite>" in page
+    assert 'href="/sources/getty-naumov-1999#p' in page and "Read in context" in page
+
+
+def test_lesson_marks_glossary_terms_and_shows_the_timeline(client):
+    page = client.get("/modules/sample").get_data(as_text=True)
+    assert '<a class="term" href="#term-nkvd">NKVD</a>' in page and 'id="term-nkvd"' in page
+    assert '<time datetime="1938-03-02">' in page
+    assert "8 questions" in page
+
+
+def test_lesson_never_shows_keys_or_teacher_material(client):
+    page = client.get("/modules/sample").get_data(as_text=True)
+    assert "Use the show trial material with care." not in page       # teacher notes
+    assert "Rogovin writes decades later" not in page                 # rubric sample answer
+    assert "Davies is the one judged" not in page                     # per-option feedback
+
+
+def test_markdown_is_sanitized_on_the_page(client):
+    page = client.get("/modules/sample").get_data(as_text=True)
+    assert "alert(1)" not in page and "onerror" not in page and "file:///etc/passwd" not in page
+
+
+def test_comparison_view_shows_the_excerpts_side_by_side(client):
+    page = client.get("/modules/sample/exercises/compare-davies").get_data(as_text=True)
+    assert 'class="columns columns-2"' in page
+    assert "swallowed the bait" in page and "widespread conspiracy existed" in page
+    assert "Where do these documents" in page and "<script>" not in page
+
+
+def test_unknown_module_and_exercise_are_404(client):
+    assert client.get("/modules/nope").status_code == 404
+    assert client.get("/modules/sample/exercises/nope").status_code == 404
+
+
+def test_curriculum_check_fails_with_file_and_line(tmp_path, corpus, corpus_cache, monkeypatch):
+    folder = tmp_path / "curriculum"
+    shutil.copytree(FIXTURE_CURRICULUM, folder)
+    sample = folder / "sample.md"
+    sample.write_text(sample.read_text().replace("swallowed the bait […]", "swallowed the hook […]"))
+    monkeypatch.setenv("CORROBORATE_INSTANCE", str(tmp_path / "instance"))
+    app = create_app({"SECRET_KEY": "x", "CACHE_DIR": str(corpus_cache), "CURRICULUM_DIR": str(folder)})
+    app.extensions["corroborate.corpus"] = corpus
+    result = app.test_cli_runner().invoke(args=["curriculum", "check"])
+    assert result.exit_code == 1
+    assert "curriculum/sample.md:36: excerpt 'bait': not found in rogovin-2009" in result.output
