@@ -25,6 +25,9 @@ system-deps:
 
 setup: system-deps $(VENV)/.runtime
 	$(FLASK) corpus stats
+	$(FLASK) curriculum build
+	$(FLASK) db upgrade
+	$(FLASK) demo --if-empty
 
 run: setup
 	$(FLASK) run --host $(HOST) --port $(PORT)

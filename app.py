@@ -3,12 +3,16 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, jsonify, render_template, request
+from flask.sessions import SecureCookieSessionInterface
 
 from corroborate.cli import register_cli
-from corroborate.web import catalog, errors, library
+from corroborate.web import api, auth, catalog, errors, learn, library, teach
+from corroborate.web.database import engine_options, init_database
+from corroborate.web.extensions import csrf, db, limiter, login_manager, migrate
 from corroborate.web.security import init_security
 
 ROOT = Path(__file__).resolve().parent
@@ -21,10 +25,20 @@ def _secret_key(instance: Path) -> str:
     path = instance / "secret_key"
     if not path.exists():
         instance.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            return path.read_text().strip()
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_hex(32))
     return path.read_text().strip()
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """The session cookie is Secure whenever the request came over HTTPS (or SESSION_COOKIE_SECURE says so)."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -37,18 +51,48 @@ def create_app(config: dict | None = None) -> Flask:
         CURRICULUM_DIR=str(ROOT / "curriculum"),
         CACHE_DIR=os.environ.get("CORROBORATE_CACHE", str(instance / "cache")),
         SQLALCHEMY_DATABASE_URI=os.environ.get("DATABASE_URL", f"sqlite:///{instance / 'corroborate.sqlite3'}"),
+        RATELIMIT_STORAGE_URI=os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        RATELIMIT_HEADERS_ENABLED=True,
         MAX_CONTENT_LENGTH=1024 * 1024,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=os.environ.get("SESSION_COOKIE_SECURE", "") == "1",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
+        WTF_CSRF_TIME_LIMIT=None,          # a quiz page can stay open for hours; the token is tied to the session
     )
     if config:
         app.config.update(config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(instance)
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config["SQLALCHEMY_DATABASE_URI"]))
+    app.session_interface = SessionInterface()
+
+    db.init_app(app)
+    init_database(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to see that page."
+
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        if request.path.startswith("/api/"):
+            return jsonify(error="unauthorized", reason="Your session has ended; sign in again."), 401
+        from flask import redirect, url_for
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+    @app.errorhandler(429)
+    def too_many(error):
+        if request.path.startswith("/api/"):
+            return jsonify(error="too many requests", reason="Too many tries; wait a minute."), 429
+        return render_template("errors/429.html"), 429
 
     init_security(app)
     errors.init_app(app)
-    app.register_blueprint(catalog.bp)
-    app.register_blueprint(library.bp)
+    for blueprint in (catalog.bp, library.bp, auth.bp, teach.bp, learn.bp, api.bp):
+        app.register_blueprint(blueprint)
     register_cli(app)
     return app

@@ -175,6 +175,83 @@ def _built_unit():
         sys.exit(1)
 
 
+users_cli = AppGroup("users", help="Teacher accounts and invites.")
+
+
+@users_cli.command("create-teacher")
+@click.argument("username")
+@click.option("--name", required=True, help="The teacher's name as students see it.")
+@click.password_option(help="Prompted for when not given.")
+def create_teacher(username: str, name: str, password: str) -> None:
+    """Create a teacher account."""
+    from .web.extensions import db
+    from .web.forms import normalize_username
+    from .web.models import User, find_user
+    from .web.passwords import hash_password
+
+    username = normalize_username(username)
+    if find_user(username):
+        click.echo(f"error: the username {username!r} is taken", err=True)
+        sys.exit(1)
+    if len(password) < 8:
+        click.echo("error: use a password of at least 8 characters", err=True)
+        sys.exit(1)
+    db.session.add(User(username=username, name=name, role="teacher", password_hash=hash_password(password)))
+    db.session.commit()
+    click.echo(f"teacher {username} created")
+
+
+@users_cli.command("invite")
+def invite() -> None:
+    """Print a one-time invite code with which a teacher can sign up at /signup."""
+    from .web.extensions import db
+    from .web.models import TeacherInvite
+
+    code = TeacherInvite()
+    db.session.add(code)
+    db.session.commit()
+    click.echo(code.code)
+
+
+@click.command("demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing (but show the saved logins) when users exist.")
+def demo(if_empty: bool) -> None:
+    """Create a demo teacher, a class of five students and two assignments, and print the logins."""
+    from flask import current_app
+
+    from .web.demo import create_demo
+    from .web.extensions import db
+
+    path = Path(current_app.instance_path) / "demo-logins.txt"
+    try:
+        logins = create_demo(app_unit(current_app))
+    except ValueError as error:
+        if if_empty:
+            click.echo(path.read_text().rstrip() if path.exists() else "The database already has users.")
+            return
+        click.echo(f"demo: {error}", err=True)
+        sys.exit(1)
+    lines = ["Demo logins (one-time passwords: each user chooses a new one at first sign-in):"]
+    lines += [f"  {role:8} {username:10} {password}" for role, username, password in logins]
+    text = "\n".join(lines)
+    path.write_text(text + "\n")
+    path.chmod(0o600)
+    click.echo(text)
+    click.echo(f"(saved to {path})")
+    db.session.remove()
+
+
+attempts_cli = AppGroup("attempts", help="Quiz attempts.")
+
+
+@attempts_cli.command("close-expired")
+def close_expired_command() -> None:
+    """Submit and grade every attempt whose deadline has passed."""
+    from .web.attempts import close_expired
+
+    click.echo(f"closed {close_expired()} expired attempt(s)")
+
+
 def register_cli(app: Flask) -> None:
-    app.cli.add_command(corpus_cli)
-    app.cli.add_command(curriculum_cli)
+    for group in (corpus_cli, curriculum_cli, users_cli, attempts_cli, demo):
+        app.cli.add_command(group)

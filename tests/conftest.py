@@ -1,15 +1,23 @@
-"""Shared fixtures: one real corpus per test session, and a fresh app (with its own instance folder) per test."""
+"""Shared fixtures: one real corpus per session, migrated databases (SQLite always, PostgreSQL when available),
+and small helpers for signing in and posting forms with their CSRF token."""
 from __future__ import annotations
 
+import os
+import re
+import shutil
 from pathlib import Path
 
 import pytest
+from flask_migrate import upgrade
+from sqlalchemy import text
 
 from app import create_app
 from corroborate.corpus.store import Corpus
+from corroborate.web.extensions import db
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_CURRICULUM = ROOT / "tests" / "fixtures" / "curriculum"
+MIGRATIONS = str(ROOT / "migrations")
 
 
 @pytest.fixture(scope="session")
@@ -23,13 +31,80 @@ def corpus(corpus_cache) -> Corpus:
     return Corpus.open(ROOT / "seeds", corpus_cache)
 
 
-@pytest.fixture
-def app(tmp_path, corpus, corpus_cache, monkeypatch):
-    monkeypatch.setenv("CORROBORATE_INSTANCE", str(tmp_path / "instance"))
-    app = create_app({"TESTING": True, "SECRET_KEY": "test", "CACHE_DIR": str(corpus_cache),
-                      "CURRICULUM_DIR": str(FIXTURE_CURRICULUM)})
+def build_app(instance: Path, corpus: Corpus, corpus_cache: Path, database_url: str, **config):
+    os.environ["CORROBORATE_INSTANCE"] = str(instance)
+    settings = {"TESTING": True, "SECRET_KEY": "test", "CACHE_DIR": str(corpus_cache),
+                "CURRICULUM_DIR": str(FIXTURE_CURRICULUM), "SQLALCHEMY_DATABASE_URI": database_url,
+                "RATELIMIT_ENABLED": False}
+    settings.update(config)
+    app = create_app(settings)
     app.extensions["corroborate.corpus"] = corpus
     return app
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory, corpus, corpus_cache) -> Path:
+    """A SQLite file migrated once with `flask db upgrade`; each test gets a copy."""
+    folder = tmp_path_factory.mktemp("sqlite-template")
+    path = folder / "template.sqlite3"
+    app = build_app(folder, corpus, corpus_cache, f"sqlite:///{path}")
+    with app.app_context():
+        upgrade(directory=MIGRATIONS)
+        db.engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_url(corpus, corpus_cache, tmp_path_factory) -> str:
+    url = os.environ.get("TEST_POSTGRES_URL")
+    if not url:
+        if os.environ.get("REQUIRE_POSTGRES"):
+            pytest.fail("REQUIRE_POSTGRES is set but TEST_POSTGRES_URL is empty (see scripts/postgres.sh)")
+        pytest.skip("PostgreSQL not available (make test starts it when it can)")
+    app = build_app(tmp_path_factory.mktemp("pg"), corpus, corpus_cache, url)
+    with app.app_context():
+        with db.engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+        upgrade(directory=MIGRATIONS)
+        db.engine.dispose()
+    return url
+
+
+def sqlite_app(tmp_path, corpus, corpus_cache, sqlite_template, **config):
+    path = tmp_path / "test.sqlite3"
+    shutil.copy(sqlite_template, path)
+    return build_app(tmp_path / "instance", corpus, corpus_cache, f"sqlite:///{path}", **config)
+
+
+def postgres_app(tmp_path, corpus, corpus_cache, url, **config):
+    app = build_app(tmp_path / "instance", corpus, corpus_cache, url, **config)
+    with app.app_context():
+        tables = ", ".join(t.name for t in db.metadata.sorted_tables)
+        with db.engine.begin() as connection:
+            connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    return app
+
+
+@pytest.fixture
+def app(tmp_path, corpus, corpus_cache, sqlite_template):
+    app = sqlite_app(tmp_path, corpus, corpus_cache, sqlite_template)
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_app(request, tmp_path, corpus, corpus_cache, sqlite_template):
+    """The app on each database backend: for tests of rules the database enforces."""
+    if request.param == "sqlite":
+        app = sqlite_app(tmp_path, corpus, corpus_cache, sqlite_template)
+    else:
+        app = postgres_app(tmp_path, corpus, corpus_cache, request.getfixturevalue("postgres_url"))
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
 
 
 @pytest.fixture
@@ -40,3 +115,25 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+CSRF = re.compile(r'name="csrf[-_]token" (?:content|value)="([^"]+)"|(?:content|value)="([^"]+)" name="csrf[-_]token"')
+
+
+def csrf_token(client, page: str = "/login") -> str:
+    html = client.get(page).get_data(as_text=True)
+    match = CSRF.search(html) or re.search(r'id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"', html)
+    assert match, f"no CSRF token on {page}"
+    return next(g for g in match.groups() if g)
+
+
+def post(client, url: str, data: dict | None = None, page: str | None = None, **kwargs):
+    """POST a form the way a browser does: with the CSRF token of the page it came from."""
+    data = dict(data or {})
+    data["csrf_token"] = csrf_token(client, page or "/sources")
+    return client.post(url, data=data, **kwargs)
+
+
+def login(client, username: str, password: str):
+    token = csrf_token(client, "/login")
+    return client.post("/login", data={"username": username, "password": password, "csrf_token": token})

@@ -44,7 +44,8 @@ OCR_DIGITS = str.maketrans("IilrozZjgOS'", "111102239051")  # letters the OCR re
 RECTO = re.compile(r"^(?P<title>[A-Z][^\d]*?(?:\s\S{1,4})*?)\s+(?P<num>\d{1,3}|[ivxlc]{1,7})$")
 VERSO = re.compile(r"^(?P<num>\d{1,3})\s+(?P<title>[A-Z][A-Za-z .,:'-]*)$")
 FOLIO = re.compile(r"^\d{1,3}$")
-DOCUMENT = re.compile(r"^Document\s+(?P<num>[0-9IilrozZjgOS]{1,4})(?P<rest>\s+(?:[cC][a-z]+|[\w ]*~[~\w ]*))?$")
+DOCUMENT = re.compile(r"^Document\s+(?P<num>[0-9IilrozZjgOS]{1,4})(?P<part>\([a-z]\))?"
+                      r"(?P<rest>\s+(?:[cC][a-z]+|[\w ]*~[~\w ]*))?$")  # "Document 148(a)", "Document 28 continued"
 
 # structure
 LABEL = re.compile(r"^(?P<kind>CHAPTER|APPENDIX|INTRODUCTION)(?P<num>[A-Z]+|\d+)?$")
@@ -263,7 +264,7 @@ class _Reader:
         self.in_chapters = False            # past the front matter
         self.back_matter = False            # past the last numbered chapter
         self.known_titles: set[str] = set()  # texts a running header may repeat
-        self.document: int | None = None
+        self.document: str | None = None     # the document being read ("12", "148(a)")
         self.next_note = 1
         self.open: _Unit | None = None      # last body paragraph, if the next page may continue it
         self.page: int | None = None        # printed page being read
@@ -292,7 +293,7 @@ class _Reader:
         lines = []
         for line in page:
             doc = DOCUMENT.match(line)
-            if doc and (doc["rest"] or _document_number(doc["num"]) == self.document):
+            if doc and (doc["rest"] or _document_id(doc) == self.document):
                 continue
             lines.append(line)
         top = _edge(lines, last=False)
@@ -400,7 +401,7 @@ class _Reader:
         for index, para in enumerate(paras):
             doc = DOCUMENT.match(para[0])
             if doc:
-                self.document = _document_number(doc["num"])
+                self.document = _document_id(doc)
                 caption = para[1:4]
                 heading = f"Document {self.document}" + (": " if caption else "")
                 self.units.append(_Unit("heading", [heading, *caption], self.chapter, self.page))
@@ -460,8 +461,9 @@ def _may_continue_notes(para: list[str]) -> bool:
             or bool(CITATION.search(" ".join(para))))
 
 
-def _document_number(raw: str) -> int:
-    return int(raw.translate(OCR_DIGITS))
+def _document_id(match: re.Match) -> str:
+    """A document's number as printed, digits the OCR misread restored ("Document ig" is document 19)."""
+    return str(int(match["num"].translate(OCR_DIGITS))) + (match["part"] or "")
 
 
 def _note_number(line: str) -> int | None:

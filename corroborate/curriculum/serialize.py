@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from ..quiz.items import Blank, Item
+from ..quiz.items import Blank, Item, Level, Option, Pair
 from .model import Module, Unit
 
 
@@ -59,3 +59,17 @@ def module_json(module: Module, with_version: bool = True) -> dict:
 def unit_json(unit: Unit) -> dict:
     return {"title": unit.title, "introduction": unit.introduction, "version": unit.version,
             "modules": [module_json(m) for m in unit.modules]}
+
+
+def item_from_json(data: dict) -> Item:
+    """Rebuild an item from its JSON (a stored module snapshot); the inverse of :func:`item_json`."""
+    return Item(
+        id=data["id"], type=data["type"], prompt=data["prompt"], skill=data["skill"], points=data["points"],
+        excerpts=tuple(data.get("excerpts", ())), explanation=data.get("explanation"),
+        options=tuple(Option(**o) for o in data.get("options", ())),
+        pairs=tuple(Pair(p["left"], p["right"]) for p in data.get("pairs", ())),
+        distractors=tuple(data.get("distractors", ())), sequence=tuple(data.get("sequence", ())),
+        accept=tuple(data.get("accept", ())),
+        cloze=tuple(Blank(tuple(p["blank"])) if isinstance(p, dict) else p for p in data.get("text", ())),
+        rubric=tuple(Level(**level) for level in data.get("rubric", ())), generated=data.get("generated", False),
+    )

@@ -1,0 +1,1 @@
+"""Printable PDFs: HTML rendered by WeasyPrint behind a URL fetcher that only serves the app's own files."""

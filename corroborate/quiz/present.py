@@ -1,0 +1,84 @@
+"""What a student's browser may see of an item: the question and its choices, never the key.
+
+``layout_for`` draws the per-attempt order of items and options from a seed; ``student_item`` turns an item into the
+keyless form the quiz page renders. Keys and feedback are shown only on the review page, which the web layer serves
+when the assignment's review policy allows.
+"""
+from __future__ import annotations
+
+import random
+
+from .items import Blank, Item, element_id
+
+
+def layout_for(items: list[Item], seed: str, shuffle_items: bool, shuffle_options: bool) -> dict:
+    rng = random.Random(seed)
+    order = [i.id for i in items]
+    if shuffle_items:
+        rng.shuffle(order)
+    options, elements = {}, {}
+    for item in items:
+        if item.type in ("single", "multiple"):
+            ids = [o.id for o in item.options]
+            if shuffle_options:
+                rng.shuffle(ids)
+            options[item.id] = ids
+        elif item.type == "matching":
+            ids = [rid for rid, _ in item.right_options()]
+            rng.shuffle(ids)
+            options[item.id] = ids
+        elif item.type == "ordering":
+            ids = [element_id(t) for t in item.sequence]
+            while len(ids) > 1 and ids == [element_id(t) for t in item.sequence]:
+                rng.shuffle(ids)            # never show the elements already in order
+            elements[item.id] = ids
+    return {"items": order, "options": options, "elements": elements}
+
+
+def student_item(item: Item, layout: dict) -> dict:
+    """The keyless view of ``item`` in this attempt's order."""
+    view = {"id": item.id, "type": item.type, "prompt": item.prompt, "points": item.points, "skill": item.skill}
+    if item.type in ("single", "multiple", "truefalse"):
+        by_id = {o.id: o for o in item.options}
+        order = layout["options"].get(item.id, list(by_id))
+        view["options"] = [{"id": oid, "text": by_id[oid].text} for oid in order]
+    elif item.type == "matching":
+        rights = dict(item.right_options())
+        view["lefts"] = [{"id": p.left_id, "text": p.left} for p in item.pairs]
+        view["rights"] = [{"id": rid, "text": rights[rid]} for rid in layout["options"].get(item.id, list(rights))]
+    elif item.type == "ordering":
+        texts = {element_id(t): t for t in item.sequence}
+        view["elements"] = [{"id": eid, "text": texts[eid]} for eid in layout["elements"].get(item.id, list(texts))]
+    elif item.type == "cloze":
+        pieces, blank = [], 0
+        for piece in item.cloze:
+            if isinstance(piece, Blank):
+                pieces.append({"blank": blank})
+                blank += 1
+            else:
+                pieces.append({"text": piece})
+        view["pieces"] = pieces
+        view["blanks"] = blank
+    elif item.type == "essay":
+        view["rubric"] = [{"level": level.level, "descriptor": level.descriptor} for level in item.rubric]
+    return view
+
+
+def answer_from_form(view: dict, values: list[str]) -> object:
+    """An answer in grading shape from the quiz form's fields (the no-JavaScript path; quiz.js does the same).
+
+    ``values`` are the item's form values in document order, as ``request.form.getlist`` returns them.
+    """
+    kind = view["type"]
+    if kind in ("single", "truefalse", "short", "essay"):
+        return values[0] if values else None
+    if kind == "multiple":
+        return list(values)
+    if kind == "matching":
+        return {left["id"]: value for left, value in zip(view["lefts"], values) if value}
+    if kind == "ordering":
+        positions = [(int(v), element["id"]) for element, v in zip(view["elements"], values) if v.isdigit()]
+        return [element for _, element in sorted(positions)]
+    if kind == "cloze":
+        return list(values)
+    return None

@@ -1,0 +1,207 @@
+"""The attempt lifecycle: start → answer (autosave) → submit → grade → review.
+
+Every rule that protects an answer or a grade is enforced here, in the database, not in the browser:
+- the deadline is fixed at start (start + time limit, clipped to the due date);
+- an attempt is pinned to the module snapshot it started on;
+- a save carries the client's sequence number and only ever replaces an older one (a conditional UPDATE);
+- submitting is a conditional UPDATE too, so a double click, two tabs or a retry grade exactly once;
+- the attempt limit is a unique (assignment, student, number) row, so two tabs racing for the last attempt cannot
+  both win.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from ..curriculum.model import Module
+from ..curriculum.serialize import item_from_json, module_json
+from ..quiz.items import Item, grade
+from ..quiz.present import layout_for
+from .extensions import db
+from .models import Assignment, Attempt, ModuleSnapshot, Response, User, utcnow
+
+
+class AttemptRefused(Exception):
+    """The action is not allowed now; ``reason`` says why in words a student understands."""
+
+    def __init__(self, reason: str, status: int = 409):
+        super().__init__(reason)
+        self.reason, self.status = reason, status
+
+
+def snapshot(module: Module) -> ModuleSnapshot:
+    found = db.session.get(ModuleSnapshot, module.version)
+    if found is not None:
+        return found
+    try:
+        db.session.add(ModuleSnapshot(version=module.version, module_id=module.id,
+                                      data=json.dumps(module_json(module), ensure_ascii=False)))
+        db.session.commit()
+    except IntegrityError:                     # another request stored it first
+        db.session.rollback()
+    return db.session.get(ModuleSnapshot, module.version)
+
+
+_items_cache: dict[str, dict[str, Item]] = {}
+
+
+def snapshot_items(version: str) -> dict[str, Item]:
+    """Items of a stored module version (snapshots never change, so they are parsed once per process)."""
+    if version not in _items_cache:
+        data = json.loads(db.session.get(ModuleSnapshot, version).data)
+        _items_cache[version] = {i["id"]: item_from_json(i) for i in data["items"]}
+    return _items_cache[version]
+
+
+def attempts_of(assignment: Assignment, student: User) -> list[Attempt]:
+    return list(db.session.scalars(select(Attempt).where(Attempt.assignment_id == assignment.id,
+                                                         Attempt.student_id == student.id).order_by(Attempt.number)))
+
+
+def open_attempt(assignment: Assignment, student: User, now: datetime | None = None) -> Attempt | None:
+    """The student's unsubmitted attempt, closing it first if its deadline has passed."""
+    now = now or utcnow()
+    for attempt in attempts_of(assignment, student):
+        if not attempt.submitted:
+            if attempt.deadline <= now:
+                submit(attempt, now)
+                continue
+            return attempt
+    return None
+
+
+def start(assignment: Assignment, student: User, module: Module, now: datetime | None = None) -> Attempt:
+    now = now or utcnow()
+    current = open_attempt(assignment, student, now)
+    if current is not None:
+        return current
+    if now < assignment.open_at:
+        raise AttemptRefused(f"This quiz opens on {assignment.open_at:%d %B at %H:%M}.")
+    if now >= assignment.due_at:
+        raise AttemptRefused("This quiz is closed: its due date has passed.")
+    used = db.session.scalar(select(func.count()).select_from(Attempt).where(
+        Attempt.assignment_id == assignment.id, Attempt.student_id == student.id)) or 0
+    if used >= assignment.attempts_allowed:
+        raise AttemptRefused("You have used all your attempts at this quiz.")
+    stored = snapshot(module)
+    items = list(snapshot_items(stored.version).values())
+    number = used + 1
+    deadline = assignment.due_at
+    if assignment.time_limit_minutes:
+        deadline = min(deadline, now + timedelta(minutes=assignment.time_limit_minutes))
+    layout = layout_for(items, f"{assignment.variant_seed}:{student.id}:{number}", assignment.shuffle_questions,
+                        assignment.shuffle_options)
+    attempt = Attempt(assignment_id=assignment.id, student_id=student.id, number=number,
+                      module_version=stored.version, layout=json.dumps(layout), started_at=now, deadline=deadline,
+                      points_possible=sum(i.points for i in items))
+    try:
+        with db.session.begin_nested():
+            db.session.add(attempt)
+    except IntegrityError:
+        # Another tab started attempt `number` at the same moment: use it rather than take another.
+        existing = db.session.scalar(select(Attempt).where(Attempt.assignment_id == assignment.id,
+                                                           Attempt.student_id == student.id,
+                                                           Attempt.number == number))
+        if existing is None:
+            raise
+        return existing
+    db.session.commit()
+    return attempt
+
+
+@dataclass(frozen=True)
+class Saved:
+    item_id: str
+    seq: int
+    stale: bool          # a newer save was already stored; this one changed nothing
+
+
+def save(attempt: Attempt, item_id: str, value: object, seq: int, now: datetime | None = None) -> Saved:
+    now = now or utcnow()
+    if attempt.submitted:
+        raise AttemptRefused("This attempt has been submitted; answers can no longer change.")
+    if now >= attempt.deadline:
+        submit(attempt, now)
+        raise AttemptRefused("Time is up: answers saved before the deadline count, this one arrived too late.")
+    if item_id not in snapshot_items(attempt.module_version):
+        raise AttemptRefused(f"This quiz has no question {item_id!r}.", 404)
+    encoded = json.dumps(value, ensure_ascii=False)
+    updated = db.session.execute(
+        update(Response).where(Response.attempt_id == attempt.id, Response.item_id == item_id, Response.seq < seq)
+        .values(value=encoded, seq=seq, saved_at=now)).rowcount
+    if updated:
+        db.session.commit()
+        return Saved(item_id, seq, False)
+    try:
+        with db.session.begin_nested():
+            db.session.add(Response(attempt_id=attempt.id, item_id=item_id, value=encoded, seq=seq, saved_at=now))
+        db.session.commit()
+        return Saved(item_id, seq, False)
+    except IntegrityError:
+        current = db.session.scalar(select(Response.seq).where(Response.attempt_id == attempt.id,
+                                                               Response.item_id == item_id))
+        return Saved(item_id, current or seq, True)
+
+
+def submit(attempt: Attempt, now: datetime | None = None) -> Attempt:
+    """Submit and grade, exactly once; later calls return the graded attempt unchanged."""
+    now = now or utcnow()
+    claimed = db.session.execute(update(Attempt).where(Attempt.id == attempt.id, Attempt.submitted_at.is_(None))
+                                 .values(submitted_at=min(now, attempt.deadline))).rowcount
+    db.session.commit()
+    db.session.refresh(attempt)
+    if claimed:
+        grade_attempt(attempt)
+    return attempt
+
+
+def grade_attempt(attempt: Attempt) -> None:
+    """Score every saved answer (written answers wait for a teacher) and total the attempt."""
+    items = snapshot_items(attempt.module_version)
+    answered = {r.item_id: r for r in attempt.responses}
+    for item_id, response in answered.items():
+        item = items.get(item_id)
+        if item is not None and not item.manual:
+            response.score = grade(item, json.loads(response.value)).score
+    total_attempt(attempt)
+    db.session.commit()
+
+
+def total_attempt(attempt: Attempt) -> None:
+    items = snapshot_items(attempt.module_version)
+    answered = {r.item_id: r for r in attempt.responses}
+    attempt.score = sum(items[i].points * (r.score or 0.0) for i, r in answered.items() if i in items)
+    attempt.pending = sum(1 for i, r in answered.items()
+                          if i in items and items[i].manual and r.score is None and json.loads(r.value))
+
+
+def close_expired(now: datetime | None = None) -> int:
+    """Submit every attempt whose deadline has passed (for `flask attempts close-expired`)."""
+    now = now or utcnow()
+    expired = db.session.scalars(select(Attempt).where(Attempt.submitted_at.is_(None), Attempt.deadline <= now)).all()
+    for attempt in expired:
+        submit(attempt, now)
+    return len(expired)
+
+
+def review_allowed(assignment: Assignment, now: datetime | None = None) -> bool:
+    """May students see correct answers and feedback yet? (Scores follow the same policy.)"""
+    now = now or utcnow()
+    return assignment.review_policy == "immediately" or (assignment.review_policy == "after_due"
+                                                        and now >= assignment.due_at)
+
+
+def final_score(attempts: list[Attempt], method: str) -> float | None:
+    """The assignment grade in percent, by the assignment's grading method, over submitted attempts."""
+    scores = [a.percent for a in attempts if a.submitted and a.percent is not None]
+    if not scores:
+        return None
+    if method == "last":
+        return scores[-1]
+    if method == "average":
+        return sum(scores) / len(scores)
+    return max(scores)

@@ -1,0 +1,47 @@
+"""Demo data: a teacher, a class of five students and two assignments, with one-time passwords printed once."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from ..curriculum.model import Unit
+from .extensions import db
+from .models import Assignment, Classroom, Enrollment, User, utcnow
+from .passwords import hash_password, one_time_password
+
+STUDENTS = [("Ana Petrova", "ana"), ("Ben Okafor", "ben"), ("Chloe Martin", "chloe"), ("Dev Sharma", "dev"),
+            ("Ella Novak", "ella")]
+
+
+def create_demo(unit: Unit) -> list[tuple[str, str, str]]:
+    """Create the demo on an empty database; returns (role, username, password) rows. Refuses a non-empty one."""
+    if db.session.scalar(select(func.count()).select_from(User)):
+        raise ValueError("the database already has users; the demo only fills an empty one")
+    logins = []
+    password = one_time_password()
+    teacher = User(username="teacher", name="Demo Teacher", role="teacher", password_hash=hash_password(password))
+    db.session.add(teacher)
+    db.session.flush()
+    logins.append(("teacher", "teacher", password))
+    classroom = Classroom(name="History 10B (demo)", teacher_id=teacher.id)
+    db.session.add(classroom)
+    db.session.flush()
+    for name, username in STUDENTS:
+        password = one_time_password()
+        student = User(username=username, name=name, role="student", password_hash=hash_password(password))
+        db.session.add(student)
+        db.session.flush()
+        db.session.add(Enrollment(classroom_id=classroom.id, student_id=student.id))
+        logins.append(("student", username, password))
+    now = utcnow().replace(second=0, microsecond=0)
+    modules = list(unit.modules)
+    if modules:
+        db.session.add(Assignment(classroom_id=classroom.id, module_id=modules[0].id, open_at=now - timedelta(days=1),
+                                  due_at=now + timedelta(days=7), attempts_allowed=2, review_policy="immediately"))
+    if len(modules) > 1:
+        db.session.add(Assignment(classroom_id=classroom.id, module_id=modules[1].id, open_at=now,
+                                  due_at=now + timedelta(days=14), time_limit_minutes=40, attempts_allowed=1,
+                                  review_policy="after_due"))
+    db.session.commit()
+    return logins

@@ -1,0 +1,199 @@
+"""Student pages: the dashboard of assignments, starting a quiz, taking it, and reviewing it when allowed."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..quiz.items import grade
+from ..quiz.present import answer_from_form, student_item
+from . import attempts as engine
+from .auth import role_required
+from .extensions import db
+from .forms import JoinAnotherForm
+from .models import Assignment, Attempt, Classroom, Enrollment, utcnow
+from .state import unit
+
+bp = Blueprint("learn", __name__, url_prefix="/learn")
+
+
+def student_assignment(assignment_id: int) -> Assignment:
+    """The assignment, if it belongs to a class the signed-in student is in; 404 otherwise."""
+    assignment = db.session.get(Assignment, assignment_id)
+    if assignment is None or not db.session.scalar(select(Enrollment.id).where(
+            Enrollment.classroom_id == assignment.classroom_id, Enrollment.student_id == current_user.id)):
+        abort(404, "There is no such assignment in your classes.")
+    if assignment.classroom.archived:
+        abort(404, "This class has been archived.")
+    return assignment
+
+
+def own_attempt(attempt_id: int) -> Attempt:
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None or attempt.student_id != current_user.id:
+        abort(404, "There is no such attempt of yours.")
+    return attempt
+
+
+@dataclass(frozen=True)
+class Row:
+    assignment: Assignment
+    module_title: str
+    status: str            # "upcoming", "todo", "in-progress", "done", "overdue"
+    attempts_used: int
+    score: float | None    # percent, when the review policy lets the student see it
+
+
+STATUS_LABELS = {"upcoming": "Not open yet", "todo": "To do", "in-progress": "In progress", "done": "Done",
+                 "overdue": "Overdue"}
+
+
+def status_of(assignment: Assignment, attempts: list[Attempt], now) -> str:
+    if any(not a.submitted and a.deadline > now for a in attempts):
+        return "in-progress"
+    if any(a.submitted for a in attempts):
+        return "done"
+    if now < assignment.open_at:
+        return "upcoming"
+    if now >= assignment.due_at:
+        return "overdue"
+    return "todo"
+
+
+@bp.get("/")
+@role_required("student")
+def dashboard():
+    now = utcnow()
+    modules = {m.id: m for m in unit().modules}
+    classes = db.session.scalars(select(Classroom).join(Enrollment).where(
+        Enrollment.student_id == current_user.id, Classroom.archived.is_(False)).order_by(Classroom.name)).all()
+    groups: dict[str, list[Row]] = {key: [] for key in STATUS_LABELS}
+    for classroom in classes:
+        for assignment in classroom.assignments:
+            mine = engine.attempts_of(assignment, current_user)
+            status = status_of(assignment, mine, now)
+            shown = engine.final_score(mine, assignment.grading_method) \
+                if engine.review_allowed(assignment, now) else None
+            title = modules[assignment.module_id].title if assignment.module_id in modules else assignment.module_id
+            groups[status].append(Row(assignment, title, status, len(mine), shown))
+    return render_template("learn/dashboard.html", groups=groups, labels=STATUS_LABELS, classes=classes,
+                           join_form=JoinAnotherForm())
+
+
+@bp.post("/join")
+@role_required("student")
+def join_another():
+    form = JoinAnotherForm()
+    if form.validate_on_submit():
+        classroom = db.session.scalar(select(Classroom).where(Classroom.join_code == form.code.data,
+                                                              Classroom.archived.is_(False)))
+        if classroom is None:
+            flash("No open class has that code. Check it with your teacher.", "error")
+        elif db.session.scalar(select(Enrollment.id).where(Enrollment.classroom_id == classroom.id,
+                                                           Enrollment.student_id == current_user.id)):
+            flash(f"You are already in {classroom.name}.")
+        else:
+            db.session.add(Enrollment(classroom_id=classroom.id, student_id=current_user.id))
+            db.session.commit()
+            flash(f"You joined {classroom.name}.")
+    else:
+        flash("Type the class code your teacher gave you.", "error")
+    return redirect(url_for("learn.dashboard"))
+
+
+@bp.get("/assignments/<int:assignment_id>")
+@role_required("student")
+def assignment(assignment_id: int):
+    found = student_assignment(assignment_id)
+    now = utcnow()
+    module = unit().module(found.module_id)
+    current = engine.open_attempt(found, current_user, now)
+    mine = engine.attempts_of(found, current_user)
+    return render_template("learn/assignment.html", assignment=found, module=module, attempts=mine, current=current,
+                           status=status_of(found, mine, now), can_review=engine.review_allowed(found, now),
+                           final=engine.final_score(mine, found.grading_method), now=now)
+
+
+@bp.post("/assignments/<int:assignment_id>/start")
+@role_required("student")
+def start(assignment_id: int):
+    found = student_assignment(assignment_id)
+    module = unit().module(found.module_id)
+    if module is None:
+        abort(404, "This module is no longer available.")
+    try:
+        attempt = engine.start(found, current_user, module)
+    except engine.AttemptRefused as refused:
+        flash(refused.reason, "error")
+        return redirect(url_for("learn.assignment", assignment_id=found.id))
+    return redirect(url_for("learn.take", attempt_id=attempt.id))
+
+
+@bp.get("/attempts/<int:attempt_id>")
+@role_required("student")
+def take(attempt_id: int):
+    attempt = own_attempt(attempt_id)
+    student_assignment(attempt.assignment_id)
+    if attempt.submitted or attempt.deadline <= utcnow():
+        if not attempt.submitted:
+            engine.submit(attempt)
+        return redirect(url_for("learn.review", attempt_id=attempt.id))
+    items = engine.snapshot_items(attempt.module_version)
+    layout = json.loads(attempt.layout)
+    saved = {r.item_id: {"value": json.loads(r.value), "seq": r.seq} for r in attempt.responses}
+    views = [student_item(items[item_id], layout) for item_id in layout["items"] if item_id in items]
+    module = unit().module(attempt.assignment.module_id)
+    return render_template("learn/take.html", attempt=attempt, items=views, saved=saved, module=module,
+                           state={"attempt": attempt.id, "deadline": attempt.deadline.isoformat() + "Z",
+                                  "saved": saved,
+                                  "save_url": url_for("api.save_answer", attempt_id=attempt.id, item_id="__ITEM__"),
+                                  "submit_url": url_for("api.submit", attempt_id=attempt.id),
+                                  "review_url": url_for("learn.review", attempt_id=attempt.id)})
+
+
+@bp.post("/attempts/<int:attempt_id>/submit")
+@role_required("student")
+def submit_form(attempt_id: int):
+    """Submitting without JavaScript: save what the form carries, then submit (both idempotent)."""
+    attempt = own_attempt(attempt_id)
+    student_assignment(attempt.assignment_id)
+    if not attempt.submitted:
+        items = engine.snapshot_items(attempt.module_version)
+        layout = json.loads(attempt.layout)
+        seqs = {r.item_id: r.seq for r in attempt.responses}
+        try:
+            for item_id in layout["items"]:
+                values = request.form.getlist(f"answer-{item_id}")
+                if values and any(v.strip() for v in values):
+                    answer = answer_from_form(student_item(items[item_id], layout), values)
+                    engine.save(attempt, item_id, answer, seqs.get(item_id, 0) + 1)
+        except engine.AttemptRefused as refused:
+            flash(refused.reason, "error")
+        engine.submit(attempt)
+    return redirect(url_for("learn.review", attempt_id=attempt.id))
+
+
+@bp.get("/attempts/<int:attempt_id>/review")
+@role_required("student")
+def review(attempt_id: int):
+    attempt = own_attempt(attempt_id)
+    assignment = student_assignment(attempt.assignment_id)
+    if not attempt.submitted:
+        return redirect(url_for("learn.take", attempt_id=attempt.id))
+    allowed = engine.review_allowed(assignment)
+    rows = []
+    if allowed:
+        items = engine.snapshot_items(attempt.module_version)
+        layout = json.loads(attempt.layout)
+        answers = {r.item_id: r for r in attempt.responses}
+        for item_id in layout["items"]:
+            item = items[item_id]
+            response = answers.get(item_id)
+            value = json.loads(response.value) if response else None
+            result = grade(item, value) if value is not None else None
+            rows.append({"item": item, "view": student_item(item, layout), "value": value, "result": result,
+                         "response": response})
+    return render_template("learn/review.html", attempt=attempt, assignment=assignment, allowed=allowed, rows=rows)

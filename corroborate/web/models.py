@@ -1,0 +1,182 @@
+"""Database models: accounts, login sessions, classes, enrolments and assignments (typed SQLAlchemy 2)."""
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timezone
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .extensions import db
+
+JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: codes are read aloud and typed
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def new_code(length: int = 6) -> str:
+    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(length))
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(40), unique=True, index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(10))          # "teacher" or "student"
+    password_hash: Mapped[str] = mapped_column(String(255))
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    @property
+    def is_teacher(self) -> bool:
+        return self.role == "teacher"
+
+    @property
+    def is_student(self) -> bool:
+        return self.role == "student"
+
+
+class LoginSession(db.Model):
+    """One signed-in browser. Logging out or a password reset revokes it; the cookie alone is then worthless."""
+
+    __tablename__ = "login_sessions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True, index=True, default=lambda: secrets.token_urlsafe(32))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    user: Mapped[User] = relationship()
+
+
+class TeacherInvite(db.Model):
+    __tablename__ = "teacher_invites"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True, default=lambda: secrets.token_urlsafe(12))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    used_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+
+
+class Classroom(db.Model):
+    __tablename__ = "classrooms"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    teacher_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    join_code: Mapped[str] = mapped_column(String(12), unique=True, default=new_code)
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    teacher: Mapped[User] = relationship()
+    enrollments: Mapped[list["Enrollment"]] = relationship(back_populates="classroom", cascade="all, delete-orphan")
+    assignments: Mapped[list["Assignment"]] = relationship(back_populates="classroom", cascade="all, delete-orphan",
+                                                           order_by="Assignment.due_at")
+
+    @property
+    def students(self) -> list[User]:
+        return sorted((e.student for e in self.enrollments), key=lambda u: u.name.casefold())
+
+
+class Enrollment(db.Model):
+    __tablename__ = "enrollments"
+    __table_args__ = (UniqueConstraint("classroom_id", "student_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    classroom_id: Mapped[int] = mapped_column(ForeignKey("classrooms.id", ondelete="CASCADE"), index=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    classroom: Mapped[Classroom] = relationship(back_populates="enrollments")
+    student: Mapped[User] = relationship()
+
+
+GRADING_METHODS = {"highest": "Highest attempt", "last": "Last attempt", "average": "Average of attempts"}
+REVIEW_POLICIES = {
+    "immediately": "Immediately after submitting",
+    "after_due": "After the due date",
+    "never": "Never",
+}
+
+
+class Assignment(db.Model):
+    __tablename__ = "assignments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    classroom_id: Mapped[int] = mapped_column(ForeignKey("classrooms.id", ondelete="CASCADE"), index=True)
+    module_id: Mapped[str] = mapped_column(String(64))
+    open_at: Mapped[datetime] = mapped_column(DateTime)
+    due_at: Mapped[datetime] = mapped_column(DateTime)
+    time_limit_minutes: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    attempts_allowed: Mapped[int] = mapped_column(Integer, default=1)
+    grading_method: Mapped[str] = mapped_column(String(10), default="highest")
+    review_policy: Mapped[str] = mapped_column(String(12), default="after_due")
+    shuffle_questions: Mapped[bool] = mapped_column(Boolean, default=True)
+    shuffle_options: Mapped[bool] = mapped_column(Boolean, default=True)
+    variant_seed: Mapped[int] = mapped_column(Integer, default=lambda: secrets.randbelow(2**31))
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    classroom: Mapped[Classroom] = relationship(back_populates="assignments")
+
+    def is_open(self, now: datetime | None = None) -> bool:
+        now = now or utcnow()
+        return self.open_at <= now < self.due_at
+
+
+def find_user(username: str) -> User | None:
+    return db.session.scalar(select(User).where(User.username == username.strip().lower()))
+
+
+class ModuleSnapshot(db.Model):
+    """A built module exactly as an attempt saw it (JSON with keys); attempts point here, so edits never regrade."""
+
+    __tablename__ = "module_snapshots"
+    version: Mapped[str] = mapped_column(String(32), primary_key=True)
+    module_id: Mapped[str] = mapped_column(String(64), index=True)
+    data: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Attempt(db.Model):
+    __tablename__ = "attempts"
+    __table_args__ = (UniqueConstraint("assignment_id", "student_id", "number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id", ondelete="CASCADE"), index=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    module_version: Mapped[str] = mapped_column(ForeignKey("module_snapshots.version"))
+    layout: Mapped[str] = mapped_column(Text)                     # JSON: item order and option order
+    started_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    deadline: Mapped[datetime] = mapped_column(DateTime)
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    score: Mapped[float | None] = mapped_column(nullable=True)    # points earned (auto + teacher-graded)
+    points_possible: Mapped[float] = mapped_column(default=0.0)
+    pending: Mapped[int] = mapped_column(Integer, default=0)      # written answers still to grade
+    assignment: Mapped[Assignment] = relationship()
+    student: Mapped[User] = relationship()
+    responses: Mapped[list["Response"]] = relationship(back_populates="attempt", cascade="all, delete-orphan")
+
+    @property
+    def submitted(self) -> bool:
+        return self.submitted_at is not None
+
+    @property
+    def percent(self) -> float | None:
+        if self.score is None or not self.points_possible:
+            return None
+        return 100.0 * self.score / self.points_possible
+
+
+class Response(db.Model):
+    """A student's answer to one item. ``seq`` is the client's counter: a save with a lower one never overwrites."""
+
+    __tablename__ = "responses"
+    __table_args__ = (UniqueConstraint("attempt_id", "item_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id", ondelete="CASCADE"), index=True)
+    item_id: Mapped[str] = mapped_column(String(64))
+    value: Mapped[str] = mapped_column(Text)                      # JSON
+    seq: Mapped[int] = mapped_column(Integer, default=0)
+    saved_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    score: Mapped[float | None] = mapped_column(nullable=True)    # fraction 0..1 of the item's points
+    rubric_level: Mapped[str | None] = mapped_column(String(12), nullable=True)
+    comment: Mapped[str | None] = mapped_column(Text, nullable=True)
+    graded_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    attempt: Mapped[Attempt] = relationship(back_populates="responses")
