@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (BooleanField, DateTimeLocalField, IntegerField, PasswordField, SelectField, StringField,
                      SubmitField)
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional, Regexp, ValidationError
 
 from .models import GRADING_METHODS, REVIEW_POLICIES
@@ -73,8 +74,8 @@ class AssignmentForm(FlaskForm):
                                       [Optional(), NumberRange(1, 600, "Between 1 and 600 minutes.")])
     attempts_allowed = IntegerField("Attempts allowed", [DataRequired(), NumberRange(1, 20, "Between 1 and 20.")],
                                     default=1)
-    grading_method = SelectField("Grade by", choices=list(GRADING_METHODS.items()), default="highest")
-    review_policy = SelectField("Students see answers and feedback", choices=list(REVIEW_POLICIES.items()),
+    grading_method = SelectField("Grade by", choices=[SelectChoice(k, v) for k, v in GRADING_METHODS.items()], default="highest")
+    review_policy = SelectField("Students see answers and feedback", choices=[SelectChoice(k, v) for k, v in REVIEW_POLICIES.items()],
                                 default="after_due")
     shuffle_questions = BooleanField("Shuffle questions", default=True)
     shuffle_options = BooleanField("Shuffle options", default=True)

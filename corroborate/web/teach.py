@@ -6,6 +6,7 @@ from datetime import timedelta
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from .auth import end_sessions, role_required
 from .extensions import db
@@ -158,8 +159,8 @@ def _slips_pdf(classroom: Classroom, slips, filename: str):
     return response
 
 
-def _module_choices():
-    return [(m.id, m.title) for m in unit().modules]
+def _module_choices() -> list[SelectChoice]:
+    return [SelectChoice(m.id, m.title) for m in unit().modules]
 
 
 @bp.route("/classes/<int:class_id>/assign", methods=["GET", "POST"])
@@ -170,8 +171,7 @@ def assign(class_id: int):
     form = AssignmentForm()
     form.module_id.choices = _module_choices()
     if request.method == "GET":
-        form.module_id.data = request.args.get("module") or (form.module_id.choices[0][0] if form.module_id.choices
-                                                            else None)
+        form.module_id.data = request.args.get("module") or next((c.value for c in form.module_id.choices), None)
         form.open_at.data, form.due_at.data = now, now + timedelta(days=7)
     if form.validate_on_submit():
         assignment = Assignment(classroom_id=found.id)
