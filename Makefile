@@ -32,8 +32,9 @@ setup: system-deps $(VENV)/.runtime
 run: setup
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
+# The database tests run on SQLite and, when PostgreSQL can be started here, on PostgreSQL too.
 test: system-deps $(VENV)/.dev
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	TEST_POSTGRES_URL="$${TEST_POSTGRES_URL:-$$(bash scripts/postgres.sh)}" $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: system-deps $(VENV)/.dev
 	$(BIN)/python bench/corpus_build.py

@@ -10,7 +10,7 @@ from flask import Flask, jsonify, render_template, request
 from flask.sessions import SecureCookieSessionInterface
 
 from corroborate.cli import register_cli
-from corroborate.web import api, auth, catalog, errors, learn, library, teach
+from corroborate.web import api, auth, catalog, errors, grades, learn, library, teach
 from corroborate.web.database import engine_options, init_database
 from corroborate.web.extensions import csrf, db, limiter, login_manager, migrate
 from corroborate.web.security import init_security
@@ -92,7 +92,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     init_security(app)
     errors.init_app(app)
-    for blueprint in (catalog.bp, library.bp, auth.bp, teach.bp, learn.bp, api.bp):
+    for blueprint in (catalog.bp, library.bp, auth.bp, teach.bp, grades.bp, learn.bp, api.bp):
         app.register_blueprint(blueprint)
     register_cli(app)
     return app

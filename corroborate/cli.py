@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 from flask import Flask
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from .corpus.locate import Hit
 from .corpus.sources import SeedError
@@ -214,13 +214,13 @@ def invite() -> None:
 
 
 @click.command("demo")
+@with_appcontext
 @click.option("--if-empty", is_flag=True, help="Do nothing (but show the saved logins) when users exist.")
 def demo(if_empty: bool) -> None:
     """Create a demo teacher, a class of five students and two assignments, and print the logins."""
     from flask import current_app
 
     from .web.demo import create_demo
-    from .web.extensions import db
 
     path = Path(current_app.instance_path) / "demo-logins.txt"
     try:
@@ -238,7 +238,6 @@ def demo(if_empty: bool) -> None:
     path.chmod(0o600)
     click.echo(text)
     click.echo(f"(saved to {path})")
-    db.session.remove()
 
 
 attempts_cli = AppGroup("attempts", help="Quiz attempts.")

@@ -1,0 +1,193 @@
+"""Teacher views of results: gradebook and its CSV, assignment results with item analysis and skill mastery, a
+student's attempt, and the grading queue for written answers."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from flask import Blueprint, Response as HttpResponse, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from markupsafe import Markup
+from sqlalchemy import select
+
+from ..curriculum.markup import plain
+from ..curriculum.model import SKILL_LABELS
+from ..quiz.analysis import bar_chart_svg, item_stats, mastery
+from ..quiz.items import element_id, grade, rubric_score
+from . import attempts as engine
+from .auth import role_required
+from .extensions import db
+from .learn import status_of
+from .models import Assignment, Attempt, Classroom, Response, utcnow
+from .state import unit
+from .teach import owned_assignment, owned_class
+
+bp = Blueprint("grades", __name__, url_prefix="/teach")
+
+
+@bp.app_context_processor
+def helpers():
+    return {"element_id": element_id, "dict": dict}
+
+
+def owned_attempt(attempt_id: int) -> Attempt:
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None or attempt.assignment.classroom.teacher_id != current_user.id:
+        abort(404, "There is no such attempt in your classes.")
+    return attempt
+
+
+def _titles() -> dict[str, str]:
+    return {m.id: m.title for m in unit().modules}
+
+
+def gradebook_rows(classroom: Classroom):
+    now = utcnow()
+    columns = list(classroom.assignments)
+    rows = []
+    for student in classroom.students:
+        cells = []
+        for assignment in columns:
+            mine = engine.attempts_of(assignment, student)
+            cells.append({"status": status_of(assignment, mine, now),
+                          "score": engine.final_score(mine, assignment.grading_method),
+                          "pending": sum(a.pending for a in mine if a.submitted)})
+        rows.append((student, cells))
+    return columns, rows
+
+
+@bp.get("/classes/<int:class_id>/gradebook")
+@role_required("teacher")
+def gradebook(class_id: int):
+    classroom = owned_class(class_id)
+    columns, rows = gradebook_rows(classroom)
+    return render_template("grades/gradebook.html", classroom=classroom, columns=columns, rows=rows,
+                           titles=_titles())
+
+
+@bp.get("/classes/<int:class_id>/gradebook.csv")
+@role_required("teacher")
+def gradebook_csv(class_id: int):
+    """One row per student: username and name, then one column per assignment (percent, empty when ungraded)."""
+    classroom = owned_class(class_id)
+    columns, rows = gradebook_rows(classroom)
+    titles = _titles()
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["Username", "Name"] + [f"{titles.get(a.module_id, a.module_id)} (due {a.due_at:%Y-%m-%d}) [%]"
+                                            for a in columns])
+    for student, cells in rows:
+        writer.writerow([student.username, student.name] +
+                        ["" if c["score"] is None else f"{c['score']:.1f}" for c in cells])
+    filename = f"grades-{classroom.name}".replace(" ", "-").replace('"', "")
+    return HttpResponse("\ufeff" + out.getvalue(), mimetype="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'})
+
+
+def _answers(attempts: list[Attempt]) -> tuple[dict, dict]:
+    """(student → item → score, student → item → answer) for graded answers of the given attempts."""
+    scores, choices = {}, {}
+    for attempt in attempts:
+        key = attempt.student.username
+        scores[key], choices[key] = {}, {}
+        for response in attempt.responses:
+            choices[key][response.item_id] = json.loads(response.value)
+            if response.score is not None:
+                scores[key][response.item_id] = response.score
+    return scores, choices
+
+
+@bp.get("/assignments/<int:assignment_id>/results")
+@role_required("teacher")
+def results(assignment_id: int):
+    assignment = owned_assignment(assignment_id)
+    module = unit().module(assignment.module_id)
+    which = request.args.get("attempts", "first")
+    everyone = db.session.scalars(select(Attempt).where(Attempt.assignment_id == assignment.id,
+                                                        Attempt.submitted_at.is_not(None))
+                                  .order_by(Attempt.student_id, Attempt.number)).all()
+    analysed = [a for a in everyone if a.number == 1] if which == "first" else \
+        list({a.student_id: a for a in everyone}.values())          # last submitted attempt per student
+    items = []
+    if analysed:
+        version = analysed[0].module_version
+        items = list(engine.snapshot_items(version).values())
+        analysed = [a for a in analysed if a.module_version == version]
+    scores, choices = _answers(analysed)
+    stats = item_stats(items, scores, choices)
+    labels = {i.id: f"Q{n}" for n, i in enumerate(items, start=1)}
+    skills = mastery(items, scores)
+    class_skills = {skill: _mean([s.get(skill) for s in skills.values()]) for skill in SKILL_LABELS}
+    by_student = {}
+    for attempt in everyone:
+        by_student.setdefault(attempt.student, []).append(attempt)
+    return render_template(
+        "grades/results.html", assignment=assignment, module=module, which=which, items=items,
+        stats=dict(zip([i.id for i in items], stats)), labels=labels,
+        chart=Markup(bar_chart_svg(stats, labels)) if items else "", skills=skills, class_skills=class_skills,
+        by_student=by_student, roster=assignment.classroom.students, plain=plain,
+        final={s.id: engine.final_score(a, assignment.grading_method) for s, a in by_student.items()})
+
+
+def _mean(values):
+    present = [v for v in values if v is not None]
+    return sum(present) / len(present) if present else None
+
+
+@bp.get("/attempts/<int:attempt_id>")
+@role_required("teacher")
+def attempt(attempt_id: int):
+    found = owned_attempt(attempt_id)
+    items = engine.snapshot_items(found.module_version)
+    layout = json.loads(found.layout)
+    answers = {r.item_id: r for r in found.responses}
+    rows = []
+    for item_id in layout["items"]:
+        item = items[item_id]
+        response = answers.get(item_id)
+        value = json.loads(response.value) if response else None
+        rows.append({"item": item, "response": response, "value": value,
+                     "result": grade(item, value) if value is not None and not item.manual else None})
+    return render_template("grades/attempt.html", attempt=found, rows=rows, module=unit().module(
+        found.assignment.module_id))
+
+
+@bp.get("/grading")
+@role_required("teacher")
+def queue():
+    """Written answers waiting for a mark, oldest first, across the teacher's classes."""
+    pending = []
+    attempts = db.session.scalars(select(Attempt).join(Assignment).join(Classroom).where(
+        Classroom.teacher_id == current_user.id, Attempt.submitted_at.is_not(None), Attempt.pending > 0)
+        .order_by(Attempt.submitted_at)).all()
+    for found in attempts:
+        items = engine.snapshot_items(found.module_version)
+        for response in found.responses:
+            item = items.get(response.item_id)
+            if item is not None and item.manual and response.score is None and json.loads(response.value):
+                pending.append({"attempt": found, "item": item, "response": response,
+                                "value": json.loads(response.value)})
+    return render_template("grades/queue.html", pending=pending, titles=_titles())
+
+
+@bp.post("/responses/<int:response_id>/grade")
+@role_required("teacher")
+def grade_response(response_id: int):
+    response = db.session.get(Response, response_id)
+    if response is None or response.attempt.assignment.classroom.teacher_id != current_user.id:
+        abort(404, "There is no such answer in your classes.")
+    item = engine.snapshot_items(response.attempt.module_version).get(response.item_id)
+    level = request.form.get("level")
+    if item is None or not item.manual or level not in {lv.level for lv in item.rubric}:
+        flash("Choose a rubric level before saving the mark.", "error")
+        return redirect(request.form.get("back") or url_for("grades.queue"))
+    response.rubric_level = level
+    response.score = rubric_score(item, level)
+    response.comment = (request.form.get("comment") or "").strip()[:5000] or None
+    response.graded_at = utcnow()
+    engine.total_attempt(response.attempt)
+    db.session.commit()
+    flash(f"Marked {level} for {response.attempt.student.name}.")
+    back = request.form.get("back", "")
+    return redirect(back if back.startswith("/teach/") else url_for("grades.queue"))

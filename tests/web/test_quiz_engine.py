@@ -1,0 +1,290 @@
+"""The attempt lifecycle on SQLite and PostgreSQL: start, autosave, submit, grade, review — and the races."""
+from __future__ import annotations
+
+import json
+import threading
+from datetime import timedelta
+
+import pytest
+
+from corroborate.web import attempts as engine
+from corroborate.web.extensions import db
+from corroborate.web.models import Attempt, Response, User, utcnow
+from tests import factories as f
+from tests.conftest import csrf_token, login
+
+KEY = {"q-single": "a", "q-tf": "false", "q-short": "843", "q-cloze": ["NKVD", "843", "Zinovievites"]}
+
+
+def student_client(app, username="student-a"):
+    client = app.test_client()
+    login(client, username, f.PASSWORD)
+    return client, csrf_token(client, "/learn/")
+
+
+def start(app, client, token, assignment_id) -> int:
+    response = client.post(f"/learn/assignments/{assignment_id}/start", data={"csrf_token": token})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return int(response.headers["Location"].rstrip("/").split("/")[-1])
+
+
+def put(client, token, attempt_id, item, value, seq):
+    return client.put(f"/api/attempts/{attempt_id}/answers/{item}", json={"value": value, "seq": seq},
+                      headers={"X-CSRFToken": token})
+
+
+def submit(client, token, attempt_id):
+    return client.post(f"/api/attempts/{attempt_id}/submit", headers={"X-CSRFToken": token})
+
+
+@pytest.fixture
+def ids(any_app):
+    return f.world(any_app)
+
+
+def test_start_answer_submit_grade_review(any_app, ids):
+    client, token = student_client(any_app)
+    attempt_id = start(any_app, client, token, ids["assignment_a"])
+    page = client.get(f"/learn/attempts/{attempt_id}").get_data(as_text=True)
+    assert "Question 8" in page and 'id="save-status"' in page
+    for seq, (item, value) in enumerate(KEY.items(), start=1):
+        assert put(client, token, attempt_id, item, value, seq).get_json()["saved"] is True
+    assert put(client, token, attempt_id, "q-essay", "Davies was an ambassador who ...", 1).status_code == 200
+    assert submit(client, token, attempt_id).get_json()["submitted"] is True
+    with any_app.app_context():
+        attempt = db.session.get(Attempt, attempt_id)
+        assert attempt.score == 4.0 and attempt.points_possible == 13.0 and attempt.pending == 1
+    review = client.get(f"/learn/attempts/{attempt_id}/review").get_data(as_text=True)
+    assert "Waiting for your teacher to mark it." in review and "Right" in review
+
+
+def test_reloading_resumes_every_saved_answer(any_app, ids):
+    client, token = student_client(any_app)
+    attempt_id = start(any_app, client, token, ids["assignment_a"])
+    put(client, token, attempt_id, "q-short", "eight hundred forty-three", 1)
+    put(client, token, attempt_id, "q-multiple", ["a", "b"], 1)
+    other_device, other_token = student_client(any_app)
+    assert start(any_app, other_device, other_token, ids["assignment_a"]) == attempt_id   # same attempt, not a new one
+    page = other_device.get(f"/learn/attempts/{attempt_id}").get_data(as_text=True)
+    assert 'value="eight hundred forty-three"' in page
+    state = other_device.get(f"/api/attempts/{attempt_id}").get_json()
+    assert state["answers"]["q-multiple"] == {"value": ["a", "b"], "seq": 1}
+
+
+def test_a_late_older_save_never_overwrites_a_newer_one(any_app, ids):
+    client, token = student_client(any_app)
+    attempt_id = start(any_app, client, token, ids["assignment_a"])
+    assert put(client, token, attempt_id, "q-short", "843", 5).get_json()["stale"] is False
+    late = put(client, token, attempt_id, "q-short", "84", 4).get_json()
+    assert late["stale"] is True and late["seq"] == 5
+    again = put(client, token, attempt_id, "q-short", "843", 5).get_json()        # a retry of the same save
+    assert again["saved"] is True
+    assert client.get(f"/api/attempts/{attempt_id}").get_json()["answers"]["q-short"]["value"] == "843"
+
+
+def test_submit_is_idempotent_under_double_clicks(any_app, ids):
+    client, token = student_client(any_app)
+    attempt_id = start(any_app, client, token, ids["assignment_a"])
+    put(client, token, attempt_id, "q-single", "a", 1)
+    results = [submit(client, token, attempt_id).status_code for _ in range(3)]
+    assert results == [200, 200, 200]
+    with any_app.app_context():
+        attempt = db.session.get(Attempt, attempt_id)
+        assert attempt.score == 1.0
+    assert put(client, token, attempt_id, "q-tf", "false", 2).status_code == 409
+
+
+def run_together(app, functions):
+    barrier = threading.Barrier(len(functions))
+    results, errors = [None] * len(functions), []
+
+    def worker(index, function):
+        with app.app_context():
+            barrier.wait()
+            try:
+                results[index] = function()
+            except Exception as error:   # noqa: BLE001 - reported below
+                errors.append(error)
+            finally:
+                db.session.remove()
+    threads = [threading.Thread(target=worker, args=(i, fn)) for i, fn in enumerate(functions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors, errors
+    return results
+
+
+def test_racing_submits_grade_exactly_once(any_app, ids):
+    client, token = student_client(any_app)
+    attempt_id = start(any_app, client, token, ids["assignment_a"])
+    put(client, token, attempt_id, "q-single", "a", 1)
+
+    def submit_once():
+        return engine.submit(db.session.get(Attempt, attempt_id)).submitted_at
+    stamps = run_together(any_app, [submit_once] * 4)
+    assert len(set(stamps)) == 1
+    with any_app.app_context():
+        assert db.session.get(Attempt, attempt_id).score == 1.0
+
+
+def test_two_tabs_racing_for_the_last_attempt_get_one(any_app, ids):
+    with any_app.app_context():
+        from corroborate.web.models import Assignment
+        assignment = db.session.get(Assignment, ids["assignment_a"])
+        assignment.attempts_allowed = 1
+        db.session.commit()
+
+    def start_one():
+        from corroborate.web.models import Assignment
+        from corroborate.web.state import unit
+        assignment = db.session.get(Assignment, ids["assignment_a"])
+        student = db.session.get(User, ids["student_a"])
+        return engine.start(assignment, student, unit().module("sample")).id
+    started = run_together(any_app, [start_one] * 4)
+    assert len(set(started)) == 1
+    with any_app.app_context():
+        assert db.session.query(Attempt).count() == 1
+
+
+def test_racing_saves_keep_the_newest(any_app, ids):
+    client, token = student_client(any_app)
+    attempt_id = start(any_app, client, token, ids["assignment_a"])
+
+    def saver(seq):
+        return lambda: engine.save(db.session.get(Attempt, attempt_id), "q-short", f"answer {seq}", seq)
+    run_together(any_app, [saver(seq) for seq in range(1, 9)])
+    with any_app.app_context():
+        response = db.session.query(Response).filter_by(attempt_id=attempt_id, item_id="q-short").one()
+        assert (response.seq, json.loads(response.value)) == (8, "answer 8")
+
+
+def test_attempt_limit_is_enforced(any_app, ids):
+    client, token = student_client(any_app)
+    for _ in range(2):
+        attempt_id = start(any_app, client, token, ids["assignment_a"])
+        submit(client, token, attempt_id)
+    third = client.post(f"/learn/assignments/{ids['assignment_a']}/start", data={"csrf_token": token},
+                        follow_redirects=True)
+    assert "You have used all your attempts" in third.get_data(as_text=True)
+
+
+def test_deadline_time_limit_clipped_to_due_date(any_app):
+    teacher = f.user(any_app, "t", "teacher")
+    student = f.user(any_app, "s")
+    class_id = f.classroom(any_app, teacher, students=(student,))
+    assignment_id = f.assignment(any_app, class_id, due_in=timedelta(minutes=10), time_limit_minutes=45)
+    client, token = student_client(any_app, "s")
+    attempt_id = start(any_app, client, token, assignment_id)
+    with any_app.app_context():
+        attempt = db.session.get(Attempt, attempt_id)
+        assert attempt.deadline == attempt.assignment.due_at
+
+
+def test_answers_before_the_deadline_count_and_later_ones_are_refused(any_app):
+    teacher = f.user(any_app, "t", "teacher")
+    student = f.user(any_app, "s")
+    class_id = f.classroom(any_app, teacher, students=(student,))
+    assignment_id = f.assignment(any_app, class_id, time_limit_minutes=30, review_policy="immediately")
+    client, token = student_client(any_app, "s")
+    attempt_id = start(any_app, client, token, assignment_id)
+    put(client, token, attempt_id, "q-single", "a", 1)
+    with any_app.app_context():     # the clock runs past the deadline
+        attempt = db.session.get(Attempt, attempt_id)
+        attempt.deadline = utcnow() - timedelta(seconds=1)
+        db.session.commit()
+    late = put(client, token, attempt_id, "q-tf", "false", 1)
+    assert late.status_code == 409 and "Time is up" in late.get_json()["reason"]
+    with any_app.app_context():
+        attempt = db.session.get(Attempt, attempt_id)
+        assert attempt.submitted and attempt.score == 1.0
+
+
+def test_close_expired_submits_abandoned_attempts(any_app, ids):
+    client, token = student_client(any_app)
+    attempt_id = start(any_app, client, token, ids["assignment_a"])
+    put(client, token, attempt_id, "q-single", "a", 1)
+    with any_app.app_context():
+        attempt = db.session.get(Attempt, attempt_id)
+        attempt.deadline = utcnow() - timedelta(minutes=1)
+        db.session.commit()
+    result = any_app.test_cli_runner().invoke(args=["attempts", "close-expired"])
+    assert "closed 1 expired attempt(s)" in result.output
+    with any_app.app_context():
+        assert db.session.get(Attempt, attempt_id).score == 1.0
+
+
+def test_attempt_is_pinned_to_its_module_version(any_app, ids):
+    client, token = student_client(any_app)
+    attempt_id = start(any_app, client, token, ids["assignment_a"])
+    put(client, token, attempt_id, "q-single", "a", 1)
+    # the curriculum changes under the attempt: the key of q-single moves to option b
+    from corroborate.web.state import unit
+    from dataclasses import replace
+    built = unit(any_app)
+    module = built.module("sample")
+    item = module.item("q-single")
+    flipped = replace(item, options=tuple(replace(o, correct=not o.correct) for o in item.options))
+    edited = replace(module, items=tuple(flipped if i.id == "q-single" else i for i in module.items), version="edited")
+    any_app.extensions["corroborate.unit"] = replace(built, modules=(edited,))
+    submit(client, token, attempt_id)
+    with any_app.app_context():
+        assert db.session.get(Attempt, attempt_id).score == 1.0      # graded on the version it started on
+
+
+def test_other_students_attempts_are_404(any_app, ids):
+    client, token = student_client(any_app)
+    attempt_id = start(any_app, client, token, ids["assignment_a"])
+    intruder, intruder_token = student_client(any_app, "student-a2")
+    assert intruder.get(f"/learn/attempts/{attempt_id}").status_code == 404
+    assert put(intruder, intruder_token, attempt_id, "q-single", "b", 9).status_code == 404
+    assert intruder.get(f"/api/attempts/{attempt_id}").status_code == 404
+    assert submit(intruder, intruder_token, attempt_id).status_code == 404
+
+
+def test_api_errors_are_json_with_a_reason(any_app, ids):
+    client, token = student_client(any_app)
+    attempt_id = start(any_app, client, token, ids["assignment_a"])
+    bad = client.put(f"/api/attempts/{attempt_id}/answers/q-single", json={"value": "a"},
+                     headers={"X-CSRFToken": token})
+    assert bad.status_code == 400 and "seq" in bad.get_json()["reason"]
+    missing = put(client, token, attempt_id, "no-such-item", "a", 1)
+    assert missing.status_code == 404 and missing.get_json()["reason"]
+    anonymous = any_app.test_client().put(f"/api/attempts/{attempt_id}/answers/q-single", json={"value": "a", "seq": 1})
+    assert anonymous.status_code in (400, 401)
+
+
+def test_no_key_reaches_the_browser_before_review(any_app):
+    teacher = f.user(any_app, "t", "teacher")
+    student = f.user(any_app, "s")
+    class_id = f.classroom(any_app, teacher, students=(student,))
+    assignment_id = f.assignment(any_app, class_id, review_policy="after_due")
+    client, token = student_client(any_app, "s")
+    attempt_id = start(any_app, client, token, assignment_id)
+    served = client.get(f"/learn/attempts/{attempt_id}").get_data(as_text=True)
+    served += json.dumps(client.get(f"/api/attempts/{attempt_id}").get_json())
+    for secret in ('"correct"', "correct:", "Yes.", "No; Davies is the one judged.", "Read &#34;swallowed",
+                   "Right.", "eight hundred forty-three", "Zinovievists", "Rogovin writes decades later",
+                   "As ambassador..."):
+        assert secret not in served, secret
+    submit(client, token, attempt_id)
+    review = client.get(f"/learn/attempts/{attempt_id}/review").get_data(as_text=True)
+    assert "after the due date" in review and "Answer:" not in review and "Yes." not in review
+
+
+def test_review_after_due_date_shows_keys_and_feedback(any_app):
+    teacher = f.user(any_app, "t", "teacher")
+    student = f.user(any_app, "s")
+    class_id = f.classroom(any_app, teacher, students=(student,))
+    assignment_id = f.assignment(any_app, class_id, review_policy="after_due", due_in=timedelta(minutes=5))
+    client, token = student_client(any_app, "s")
+    attempt_id = start(any_app, client, token, assignment_id)
+    put(client, token, attempt_id, "q-single", "b", 1)
+    submit(client, token, attempt_id)
+    with any_app.app_context():
+        from corroborate.web.models import Assignment
+        db.session.get(Assignment, assignment_id).due_at = utcnow() - timedelta(minutes=1)
+        db.session.commit()
+    review = client.get(f"/learn/attempts/{attempt_id}/review").get_data(as_text=True)
+    assert "No; Davies is the one judged." in review and "Answer:" in review
