@@ -25,7 +25,7 @@ system-deps:
 
 setup: system-deps $(VENV)/.runtime
 	$(FLASK) corpus stats
-	$(FLASK) curriculum build
+	$(FLASK) curriculum build --handouts
 	$(FLASK) db upgrade
 	$(FLASK) demo --if-empty
 

@@ -10,7 +10,7 @@ from flask import Flask, jsonify, render_template, request
 from flask.sessions import SecureCookieSessionInterface
 
 from corroborate.cli import register_cli
-from corroborate.web import api, auth, catalog, errors, grades, learn, library, teach
+from corroborate.web import api, auth, catalog, errors, grades, handouts, learn, library, teach
 from corroborate.web.database import engine_options, init_database
 from corroborate.web.extensions import csrf, db, limiter, login_manager, migrate
 from corroborate.web.security import init_security
@@ -59,7 +59,9 @@ def create_app(config: dict | None = None) -> Flask:
         SESSION_COOKIE_SECURE=os.environ.get("SESSION_COOKIE_SECURE", "") == "1",
         REMEMBER_COOKIE_HTTPONLY=True,
         PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
-        WTF_CSRF_TIME_LIMIT=None,          # a quiz page can stay open for hours; the token is tied to the session
+        WTF_CSRF_TIME_LIMIT=None,
+        HANDOUT_PAPER=os.environ.get("CORROBORATE_PAPER", "a4"),          # install-wide default: a4 or letter
+        HANDOUT_CACHE_DIR=os.environ.get("CORROBORATE_HANDOUT_CACHE"),    # default: <cache>/handouts          # a quiz page can stay open for hours; the token is tied to the session
     )
     if config:
         app.config.update(config)
@@ -92,7 +94,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     init_security(app)
     errors.init_app(app)
-    for blueprint in (catalog.bp, library.bp, auth.bp, teach.bp, grades.bp, learn.bp, api.bp):
+    for blueprint in (catalog.bp, library.bp, auth.bp, teach.bp, grades.bp, learn.bp, api.bp, handouts.bp):
         app.register_blueprint(blueprint)
     register_cli(app)
     return app

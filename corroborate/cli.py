@@ -143,14 +143,27 @@ def curriculum_check() -> None:
 
 
 @curriculum_cli.command("build")
+@click.option("--handouts", is_flag=True, help="Also pre-render the student and teacher handouts (form A).")
 @friendly_errors
-def curriculum_build() -> None:
+def curriculum_build(handouts: bool) -> None:
     """Build every module (incrementally, cached by content hash)."""
     unit = _built_unit()
     for module in unit.modules:
         click.echo(f"{module.id:24} {module.version}  {len(module.excerpts)} excerpts, "
                    f"{len(module.exercises)} exercises, {len(module.items)} items")
     click.echo(f"unit {unit.version}: {len(unit.modules)} module(s)")
+    if handouts:
+        from flask import current_app
+
+        from .handouts.render import EDITIONS, Request
+        from .web.handouts import cache
+
+        sources = {s.id: s for s in _corpus().sources}
+        paper = current_app.config.get("HANDOUT_PAPER", "a4")
+        for module in unit.modules:
+            for edition in EDITIONS:
+                path = cache().ensure(Request(module, edition, "A", paper), sources)
+                click.echo(f"handout {path.name}")
 
 
 @curriculum_cli.command("export")
@@ -173,6 +186,34 @@ def _built_unit():
             click.echo(str(problem), err=True)
         click.echo(f"{len(error.problems)} error(s); nothing built", err=True)
         sys.exit(1)
+
+
+@click.command("handout")
+@with_appcontext
+@click.argument("module_id")
+@click.option("--edition", type=click.Choice(["student", "teacher"]), default="student", show_default=True)
+@click.option("--form", default="A", show_default=True, help="A, B, C, …: seeded shuffles of items and options.")
+@click.option("--paper", type=click.Choice(["a4", "letter"]), default=None, help="Default: the install's.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True))
+@friendly_errors
+def handout(module_id: str, edition: str, form: str, paper: str | None, output: str) -> None:
+    """Write a module's handout as PDF."""
+    from flask import current_app
+
+    from .handouts.render import Request
+    from .web.handouts import cache
+
+    module = _built_unit().module(module_id)
+    if module is None:
+        raise click.BadParameter(f"no module {module_id!r}", param_hint="MODULE_ID")
+    try:
+        request = Request(module, edition, form.upper(), paper or current_app.config.get("HANDOUT_PAPER", "a4"))
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+    path = cache().ensure(request, {s.id: s for s in _corpus().sources})
+    with open(output, "wb") as handle:
+        handle.write(path.read_bytes())
+    click.echo(f"wrote {output}")
 
 
 users_cli = AppGroup("users", help="Teacher accounts and invites.")
@@ -252,5 +293,5 @@ def close_expired_command() -> None:
 
 
 def register_cli(app: Flask) -> None:
-    for group in (corpus_cli, curriculum_cli, users_cli, attempts_cli, demo):
+    for group in (corpus_cli, curriculum_cli, users_cli, attempts_cli, demo, handout):
         app.cli.add_command(group)

@@ -1,0 +1,83 @@
+"""Handout downloads. A warm request only sends a cached file; a cold one is rendered in the background while the
+browser shows a "preparing" page that refreshes itself, so no request waits on WeasyPrint."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, make_response, render_template, request, send_file
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..handouts.render import EDITIONS, PAPERS, HandoutCache, Request
+from .auth import role_required
+from .extensions import db
+from .models import Enrollment
+from .state import corpus, unit
+from .teach import owned_assignment
+
+bp = Blueprint("handouts", __name__)
+
+
+def cache() -> HandoutCache:
+    found = current_app.extensions.get("corroborate.handouts")
+    if found is None:
+        directory = Path(current_app.config.get("HANDOUT_CACHE_DIR") or Path(current_app.config["CACHE_DIR"]) / "handouts")
+        found = current_app.extensions["corroborate.handouts"] = HandoutCache(directory)
+    return found
+
+
+def serve(handout: Request, filename: str):
+    sources = {s.id: s for s in corpus().sources}
+    path = cache().get(handout)
+    if path is None and current_app.config.get("HANDOUTS_SYNC"):
+        path = cache().ensure(handout, sources)
+    if path is None:
+        cache().start(handout, sources)
+        response = make_response(render_template("handouts/preparing.html", handout=handout), 202)
+        response.headers["Refresh"] = "2"
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    response = send_file(path, mimetype="application/pdf", download_name=filename, etag=True, conditional=True,
+                         max_age=0 if handout.edition == "teacher" else 300)
+    if handout.edition == "teacher" or handout.students:
+        response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _parse(module_id: str) -> Request:
+    module = unit().module(module_id)
+    if module is None:
+        abort(404, f"There is no module called {module_id!r}.")
+    edition = request.args.get("edition", "student")
+    paper = request.args.get("paper", current_app.config.get("HANDOUT_PAPER", "a4"))
+    form = request.args.get("form", "A").upper()
+    if edition not in EDITIONS or paper not in PAPERS or not (len(form) == 1 and "A" <= form <= "Z"):
+        abort(400, "Use edition=student|teacher, form=A…Z and paper=a4|letter.")
+    return Request(module, edition, form, paper)
+
+
+@bp.get("/modules/<module_id>/handout.pdf")
+def module_handout(module_id: str):
+    handout = _parse(module_id)
+    if handout.edition == "teacher" and not (current_user.is_authenticated and current_user.is_teacher):
+        abort(403, "The teacher edition, with its answer key, is for signed-in teachers only.")
+    return serve(handout, f"{handout.module.id}-{handout.edition}-form-{handout.form}-{handout.paper}.pdf")
+
+
+@bp.get("/teach/assignments/<int:assignment_id>/class-set.pdf")
+@role_required("teacher")
+def class_set(assignment_id: int):
+    """One PDF with a copy for each student of the class, each with the student's own form and name."""
+    assignment = owned_assignment(assignment_id)
+    module = unit().module(assignment.module_id)
+    if module is None:
+        abort(404, "This module is no longer available.")
+    students = db.session.scalars(select(Enrollment).where(Enrollment.classroom_id == assignment.classroom_id)).all()
+    names = tuple(sorted((e.student.name for e in students), key=str.casefold))
+    if not names:
+        abort(404, "This class has no students yet.")
+    paper = request.args.get("paper", current_app.config.get("HANDOUT_PAPER", "a4"))
+    if paper not in PAPERS:
+        abort(400, "Use paper=a4|letter.")
+    handout = Request(module, "student", chr(ord("A") + assignment.variant_seed % 26), paper, students=names)
+    return serve(handout, f"{module.id}-class-set-{assignment.classroom.join_code}.pdf")

@@ -1,0 +1,188 @@
+"""Handouts: real WeasyPrint PDFs, checked by extracting their text with pypdf."""
+from __future__ import annotations
+
+import io
+import re
+import socket
+import time
+
+import pypdf
+import pytest
+
+from corroborate.handouts.pdf import render_pdf
+from corroborate.handouts.render import Request, form_items, key_for, numbered_lines, render
+from tests import factories as f
+from tests.conftest import login
+
+
+def text_of(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+@pytest.fixture(scope="module")
+def built(corpus):
+    from pathlib import Path
+    from corroborate.curriculum.build import build_unit
+    from tests.conftest import FIXTURE_CURRICULUM
+    unit, _ = build_unit(Path(FIXTURE_CURRICULUM), corpus)
+    return unit.module("sample"), {s.id: s for s in corpus.sources}
+
+
+@pytest.fixture(scope="module")
+def student_pdf(built):
+    module, sources = built
+    return render(Request(module, "student", "A", "a4"), sources)
+
+
+@pytest.fixture(scope="module")
+def teacher_pdf(built):
+    module, sources = built
+    return render(Request(module, "teacher", "A", "a4"), sources)
+
+
+def test_student_edition_has_every_excerpt_citation_and_item_and_no_key(built, student_pdf):
+    module, _ = built
+    text = squash(text_of(student_pdf))
+    for excerpt in module.excerpts:
+        for line in numbered_lines(excerpt.quote):
+            assert squash(line) in text, line
+    assert "Leningrad NKVD arrested an additional 843" in text
+    assert "Davies, Joseph E., Mission to Moscow (c1941), p. 82 — quoted in Moscow Trials" in text
+    assert "Oleg V. Naumov, The Road to Terror" in text and "p. 525" in text
+    for item in module.items:
+        prompt = re.sub(r"<[^>]+>", "", item.prompt).replace("&quot;", '"').replace("&#x27;", "'")
+        assert squash(prompt)[:40] in text, item.id
+    for secret in ("Key:", "✔ correct", "Answer key", "No; Davies is the one judged", "Rogovin writes decades later",
+                   "Use the show trial material with care"):
+        assert secret not in text
+
+
+def test_student_edition_numbers_the_excerpt_lines_and_leaves_room_to_write(student_pdf):
+    text = text_of(student_pdf)
+    assert "Name" in text and "Date" in text
+    assert "page 1 of" in text and "Student edition · Form A" in text
+
+
+def test_teacher_edition_has_keys_feedback_rubrics_and_notes(built, teacher_pdf):
+    module, _ = built
+    text = squash(text_of(teacher_pdf))
+    assert "Answer key · Form A" in text and "Teacher edition · Form A" in text
+    assert "No; Davies is the one judged." in text                     # feedback per option
+    assert "Rogovin writes decades later" in text                      # rubric sample answer
+    assert "Use the show trial material with care." in text            # teacher notes
+    assert "843 / eight hundred forty-three" in text                   # short answer key
+
+
+def test_forms_differ_in_order_and_each_key_matches_its_form(built):
+    module, sources = built
+    a_items, a_layout = form_items(module, "A")
+    b_items, b_layout = form_items(module, "B")
+    assert [i.id for i in a_items] != [i.id for i in b_items]
+    assert sorted(i.id for i in a_items) == sorted(i.id for i in b_items)
+    text_b = squash(text_of(render(Request(module, "teacher", "B", "a4"), sources)))
+    key_table = text_b[text_b.index("Answer key · Form B"):]
+    for number, item in enumerate(b_items, start=1):
+        assert f"{number} " in key_table and squash(key_for(item, b_layout)) in key_table
+    single = module.item("q-single")
+    assert key_for(single, a_layout) in ("A", "B")
+
+
+def test_paper_sizes(built):
+    module, sources = built
+    a4 = pypdf.PdfReader(io.BytesIO(render(Request(module, "student", "A", "a4"), sources))).pages[0].mediabox
+    letter = pypdf.PdfReader(io.BytesIO(render(Request(module, "student", "A", "letter"), sources))).pages[0].mediabox
+    assert (round(float(a4.width)), round(float(a4.height))) == (595, 842)
+    assert (round(float(letter.width)), round(float(letter.height))) == (612, 792)
+
+
+def test_pdf_metadata(student_pdf):
+    reader = pypdf.PdfReader(io.BytesIO(student_pdf))
+    assert reader.metadata.title.startswith("A sample module — Student edition")
+    assert reader.metadata.author == "Corroborate"
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "en" and "/StructTreeRoot" in root                # tagged PDF (PDF/UA)
+
+
+def test_the_fetcher_refuses_files_and_the_network():
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen(1)
+        server.settimeout(0.2)
+        port = server.getsockname()[1]
+        html = (f'<html><head><link rel="attachment" href="file:///etc/hostname">'
+                f'<link rel="stylesheet" href="http://127.0.0.1:{port}/x.css"></head><body><p>Visible</p>'
+                f'<img src="file:///etc/passwd"><img src="http://127.0.0.1:{port}/a.png">'
+                f'<iframe src="file:///etc/passwd"></iframe><object data="file:///etc/passwd"></object></body></html>')
+        pdf = render_pdf(html)
+        with pytest.raises(socket.timeout):
+            server.accept()                         # nothing ever connected
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    text = text_of(pdf)
+    assert "Visible" in text and "root:" not in text
+    assert not reader.attachments
+    with open("/etc/hostname", "rb") as handle:
+        assert handle.read().strip() not in pdf
+    assert b"root:x:0:0" not in pdf
+
+
+def test_module_markdown_cannot_pull_in_local_files(built, student_pdf):
+    # the fixture's Context tries <img src="file:///etc/passwd" onerror=...>
+    assert b"root:x:0:0" not in student_pdf and "etc/passwd" not in text_of(student_pdf)
+
+
+def test_teacher_edition_is_for_teachers_only(app):
+    f.user(app, "ana")
+    assert app.test_client().get("/modules/sample/handout.pdf?edition=teacher").status_code == 403
+    student = app.test_client()
+    login(student, "ana", f.PASSWORD)
+    assert student.get("/modules/sample/handout.pdf?edition=teacher").status_code == 403
+
+
+def test_bad_handout_parameters_are_400(app):
+    client = app.test_client()
+    assert client.get("/modules/sample/handout.pdf?paper=a3").status_code == 400
+    assert client.get("/modules/sample/handout.pdf?form=AB").status_code == 400
+    assert client.get("/modules/nope/handout.pdf").status_code == 404
+
+
+def test_cold_request_prepares_in_the_background_then_serves_the_cached_file(app):
+    client = app.test_client()
+    first = client.get("/modules/sample/handout.pdf?edition=student&form=C&paper=letter")
+    assert first.status_code == 202 and "Preparing your handout" in first.get_data(as_text=True)
+    assert first.headers["Refresh"] == "2"
+    for _ in range(100):
+        response = client.get("/modules/sample/handout.pdf?edition=student&form=C&paper=letter")
+        if response.status_code == 200:
+            break
+        time.sleep(0.2)
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert "Student edition · Form C" in text_of(response.data)
+    response.close()
+
+
+def test_teacher_gets_a_class_set_with_every_students_name(app):
+    app.config["HANDOUTS_SYNC"] = True
+    ids = f.world(app)
+    client = app.test_client()
+    login(client, "teacher-a", f.PASSWORD)
+    response = client.get(f"/teach/assignments/{ids['assignment_a']}/class-set.pdf")
+    assert response.status_code == 200
+    text = text_of(response.data)
+    response.close()
+    assert "Student-A" in text and "Student-A2" in text
+    assert "Key:" not in text
+    other = app.test_client()
+    login(other, "teacher-b", f.PASSWORD)
+    assert other.get(f"/teach/assignments/{ids['assignment_a']}/class-set.pdf").status_code == 404
+
+
+def test_cli_writes_a_handout(runner, tmp_path):
+    target = tmp_path / "h.pdf"
+    result = runner.invoke(args=["handout", "sample", "--edition", "teacher", "--form", "B", "--paper", "letter",
+                                 "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    assert "Teacher edition · Form B" in text_of(target.read_bytes())
