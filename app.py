@@ -10,7 +10,7 @@ from flask import Flask, jsonify, render_template, request
 from flask.sessions import SecureCookieSessionInterface
 
 from corroborate.cli import register_cli
-from corroborate.web import api, auth, catalog, errors, grades, handouts, learn, library, teach
+from corroborate.web import api, auth, catalog, errors, generated, grades, handouts, learn, library, teach
 from corroborate.web.database import engine_options, init_database
 from corroborate.web.extensions import csrf, db, limiter, login_manager, migrate
 from corroborate.web.security import init_security
@@ -94,7 +94,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     init_security(app)
     errors.init_app(app)
-    for blueprint in (catalog.bp, library.bp, auth.bp, teach.bp, grades.bp, learn.bp, api.bp, handouts.bp):
+    for blueprint in (catalog.bp, library.bp, auth.bp, teach.bp, grades.bp, learn.bp, api.bp, handouts.bp, generated.bp):
         app.register_blueprint(blueprint)
     register_cli(app)
     return app

@@ -28,6 +28,11 @@ def render(text: str, inline: bool = False) -> str:
     return clean
 
 
+def sanitize(html_text: str) -> str:
+    """Clean HTML made in code (generated items) with the same allow-list as rendered Markdown."""
+    return nh3.clean(html_text, tags=TAGS, attributes=ATTRIBUTES, url_schemes=SCHEMES, link_rel="noopener noreferrer")
+
+
 def plain(html_text: str) -> str:
     """The text of sanitized HTML, for exports and search (tags dropped, entities decoded, spaces collapsed)."""
     return " ".join(html.unescape(nh3.clean(html_text, tags=set())).split())

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template
 
 from ..curriculum.model import SKILL_LABELS
+from ..quiz.items import TYPE_LABELS
 from .state import corpus, unit
 
 bp = Blueprint("catalog", __name__)
@@ -11,7 +12,7 @@ bp = Blueprint("catalog", __name__)
 
 @bp.app_context_processor
 def labels():
-    return {"skill_labels": SKILL_LABELS}
+    return {"skill_labels": SKILL_LABELS, "type_labels": TYPE_LABELS}
 
 
 def _module(module_id: str):

@@ -14,6 +14,7 @@ from . import attempts as engine
 from .auth import role_required
 from .extensions import db
 from .forms import JoinAnotherForm
+from .generated import module_for
 from .models import Assignment, Attempt, Classroom, Enrollment, utcnow
 from .state import unit
 
@@ -125,7 +126,7 @@ def start(assignment_id: int):
     if module is None:
         abort(404, "This module is no longer available.")
     try:
-        attempt = engine.start(found, current_user, module)
+        attempt = engine.start(found, current_user, module_for(found, module))
     except engine.AttemptRefused as refused:
         flash(refused.reason, "error")
         return redirect(url_for("learn.assignment", assignment_id=found.id))

@@ -1,6 +1,7 @@
 """Database models: accounts, login sessions, classes, enrolments and assignments (typed SQLAlchemy 2)."""
 from __future__ import annotations
 
+import json
 import secrets
 from datetime import datetime, timezone
 
@@ -111,9 +112,13 @@ class Assignment(db.Model):
     shuffle_questions: Mapped[bool] = mapped_column(Boolean, default=True)
     shuffle_options: Mapped[bool] = mapped_column(Boolean, default=True)
     variant_seed: Mapped[int] = mapped_column(Integer, default=lambda: secrets.randbelow(2**31))
-    note: Mapped[str] = mapped_column(Text, default="")
+    generated_items: Mapped[str] = mapped_column(Text, default="[]")   # JSON: ids of generated items included
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     classroom: Mapped[Classroom] = relationship(back_populates="assignments")
+
+    @property
+    def generated_ids(self) -> list[str]:
+        return json.loads(self.generated_items or "[]")
 
     def is_open(self, now: datetime | None = None) -> bool:
         now = now or utcnow()
@@ -180,3 +185,15 @@ class Response(db.Model):
     comment: Mapped[str | None] = mapped_column(Text, nullable=True)
     graded_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     attempt: Mapped[Attempt] = relationship(back_populates="responses")
+
+
+class GeneratedChoice(db.Model):
+    """A teacher's decision to keep a generated item of a module (absent or ``kept=False``: dropped)."""
+
+    __tablename__ = "generated_choices"
+    __table_args__ = (UniqueConstraint("teacher_id", "module_id", "item_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    teacher_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    module_id: Mapped[str] = mapped_column(String(64))
+    item_id: Mapped[str] = mapped_column(String(64))
+    kept: Mapped[bool] = mapped_column(Boolean, default=True)

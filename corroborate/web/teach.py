@@ -11,6 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from .auth import end_sessions, role_required
 from .extensions import db
 from .forms import AssignmentForm, ClassForm, RosterForm
+from .generated import selection_for_form, store_selection
 from .models import Assignment, Classroom, Enrollment, User, find_user, utcnow
 from .passwords import hash_password, one_time_password
 from .roster import read_roster
@@ -180,7 +181,8 @@ def assign(class_id: int):
         db.session.commit()
         flash("Assigned. Students see it on their dashboard from the opening time.")
         return redirect(url_for("teach.classroom", class_id=found.id))
-    return render_template("teach/assign.html", form=form, classroom=found, assignment=None)
+    return render_template("teach/assign.html", form=form, classroom=found, assignment=None,
+                           generated=_generated_choices(form, None))
 
 
 @bp.route("/assignments/<int:assignment_id>/edit", methods=["GET", "POST"])
@@ -194,10 +196,20 @@ def edit_assignment(assignment_id: int):
         db.session.commit()
         flash("Assignment updated.")
         return redirect(url_for("teach.classroom", class_id=assignment.classroom_id))
-    return render_template("teach/assign.html", form=form, classroom=assignment.classroom, assignment=assignment)
+    return render_template("teach/assign.html", form=form, classroom=assignment.classroom, assignment=assignment,
+                           generated=_generated_choices(form, assignment))
 
 
 def _apply(form: AssignmentForm, assignment: Assignment) -> None:
     for field in ("module_id", "open_at", "due_at", "time_limit_minutes", "attempts_allowed", "grading_method",
                   "review_policy", "shuffle_questions", "shuffle_options"):
         setattr(assignment, field, getattr(form, field).data)
+    module = unit().module(assignment.module_id)
+    if module is not None:
+        store_selection(assignment, module)
+
+
+def _generated_choices(form: AssignmentForm, assignment: Assignment | None) -> dict:
+    """For the form: the teacher's kept generated items per module, with this assignment's selection."""
+    return {m.id: selection_for_form(m, assignment if assignment and assignment.module_id == m.id else None)
+            for m in unit().modules}

@@ -1,8 +1,8 @@
-"""accounts, classes, assignments, attempts
+"""accounts, classes, assignments, attempts, generated items
 
-Revision ID: 3ccd188e2a25
+Revision ID: 7632421e00e4
 Revises: 
-Create Date: 2026-11-22 00:30:31.847832
+Create Date: 2026-11-22 00:43:24.572569
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '3ccd188e2a25'
+revision = '7632421e00e4'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -55,6 +55,19 @@ def upgrade():
     with op.batch_alter_table('classrooms', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_classrooms_teacher_id'), ['teacher_id'], unique=False)
 
+    op.create_table('generated_choices',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('teacher_id', sa.Integer(), nullable=False),
+    sa.Column('module_id', sa.String(length=64), nullable=False),
+    sa.Column('item_id', sa.String(length=64), nullable=False),
+    sa.Column('kept', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['teacher_id'], ['users.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('teacher_id', 'module_id', 'item_id')
+    )
+    with op.batch_alter_table('generated_choices', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_generated_choices_teacher_id'), ['teacher_id'], unique=False)
+
     op.create_table('login_sessions',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('token', sa.String(length=64), nullable=False),
@@ -90,7 +103,7 @@ def upgrade():
     sa.Column('shuffle_questions', sa.Boolean(), nullable=False),
     sa.Column('shuffle_options', sa.Boolean(), nullable=False),
     sa.Column('variant_seed', sa.Integer(), nullable=False),
-    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('generated_items', sa.Text(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['classroom_id'], ['classrooms.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id')
@@ -182,6 +195,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_login_sessions_token'))
 
     op.drop_table('login_sessions')
+    with op.batch_alter_table('generated_choices', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_generated_choices_teacher_id'))
+
+    op.drop_table('generated_choices')
     with op.batch_alter_table('classrooms', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_classrooms_teacher_id'))
 

@@ -1,0 +1,146 @@
+"""Generated items: one test per kind and per quality rule, on the shipped modules."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from corroborate.curriculum.build import build_unit
+from corroborate.curriculum.markup import plain
+from corroborate.quiz.generate import STOPWORDS, generate, quality_problems
+from corroborate.quiz.items import Blank, Item, Option, grade
+
+CURRICULUM = Path(__file__).resolve().parents[2] / "curriculum"
+
+
+@pytest.fixture(scope="module")
+def modules(corpus):
+    unit, _ = build_unit(CURRICULUM, corpus)
+    return unit.modules
+
+
+@pytest.fixture(scope="module")
+def sources(corpus):
+    return {s.id: s for s in corpus.sources}
+
+
+@pytest.fixture(scope="module")
+def generated(modules, sources):
+    return {m.id: generate(m, sources, seed=0) for m in modules}
+
+
+def kind(items, name):
+    return [i for i in items if i.id.startswith(f"gen-{name}-")]
+
+
+def test_generation_is_deterministic_and_marked(modules, sources, generated):
+    for module in modules:
+        again = generate(module, sources, seed=0)
+        assert again == generated[module.id]
+        assert all(i.generated for i in again)
+    other_seed = generate(modules[0], sources, seed=1)
+    assert {i.id for i in other_seed} & {i.id for i in generated[modules[0].id]}          # same questions ...
+    assert [[o.text for o in i.options] for i in other_seed] != \
+        [[o.text for o in i.options] for i in generated[modules[0].id]]                  # ... in another order
+
+
+def test_attribution_uses_the_modules_other_sources_as_distractors(modules, generated, sources):
+    module = modules[0]
+    items = kind(generated[module.id], "source")
+    assert len(items) == len(module.excerpts)
+    labels = {sources[s].label for s in module.sources}
+    for item in items:
+        assert {o.text for o in item.options} <= labels
+        excerpt = module.excerpt(item.excerpts[0])
+        right = next(o.text for o in item.options if o.correct)
+        assert right == sources[excerpt.source].label
+
+
+def test_who_wrote_it_names_the_original_author_of_compilation_quotes(modules, generated):
+    confessions = next(m for m in modules if m.id == "confessions")
+    items = kind(generated["confessions"], "author")
+    rights = {next(o.text for o in i.options if o.correct) for i in items}
+    assert {"Joseph E. Davies", "Walter Duranty"} <= rights
+    for item in items:       # distractors are people too
+        assert all(re.match(r"^[A-Z][\w. ,'-]+$", o.text) for o in item.options)
+    assert confessions
+
+
+def test_sourcing_years_translation_and_second_hand(modules, generated, sources):
+    items = generated["kirov"]
+    years = kind(items, "years")
+    assert years and all(o.text.isdigit() for i in years for o in i.options)       # years with years
+    kirov = next(m for m in modules if m.id == "kirov")
+    translation = {i.excerpts[0]: i.key() for i in kind(items, "translation")}
+    assert translation["goldman"] == "false" and translation["rogovin-trotsky"] == "true"
+    second_hand = {i.excerpts[0]: i.key() for i in kind(items, "second-hand")}
+    assert second_hand["compilation-getty"] == "true" and second_hand["cc-letter"] == "false"
+    assert kirov
+
+
+def test_perspective_matching_pairs_excerpts_with_stances(generated, sources):
+    (item,) = kind(generated["kirov"], "stance")
+    assert item.type == "matching" and len(item.pairs) >= 3
+    stances = {s.stance.split(". ")[0].rstrip(".") + "." for s in sources.values()}
+    assert all(p.right in stances for p in item.pairs)
+
+
+def test_chronology_orders_four_to_six_timeline_events(modules, generated):
+    for module in modules:
+        (item,) = kind(generated[module.id], "chronology")
+        assert 4 <= len(item.sequence) <= 6
+        dates = [next(t.date for t in module.timeline if t.event == e) for e in item.sequence]
+        assert dates == sorted(dates)
+
+
+def test_cloze_blanks_telling_words_never_stopwords_or_give_aways(generated):
+    items = [i for m in generated.values() for i in kind(m, "cloze")]
+    assert items
+    for item in items:
+        rest = " ".join(p for p in item.cloze if isinstance(p, str)).lower()
+        for blank in item.blanks:
+            word = blank.accept[0]
+            assert word.lower() not in STOPWORDS
+            assert not re.search(rf"\b{re.escape(word.lower())}\b", rest)
+        assert grade(item, [b.accept[0] for b in item.blanks]).score == 1.0
+
+
+def test_corroboration_only_from_explicit_claim_tags(modules, generated):
+    for module in modules:
+        for item in kind(generated[module.id], "agree"):
+            claim = next(c for c, statement in module.claims.items() if statement.rstrip(".") in plain(item.prompt))
+            position = "yes" if "agree that" in item.prompt else "no"
+            by_label = {(e.title or e.source): e for e in module.excerpts}
+            for option in item.options:
+                excerpt = by_label[option.text]
+                assert option.correct == (excerpt.claims.get(claim) == position)
+
+
+def test_every_generated_item_passes_the_quality_rules(generated):
+    for items in generated.values():
+        ids = [i.id for i in items]
+        assert len(ids) == len(set(ids))
+        prompts = [(i.type, i.prompt, tuple(o.text for o in i.options)) for i in items]
+        assert len(prompts) == len(set(prompts))
+        assert all(quality_problems(i) == [] for i in items)
+
+
+def single(options, prompt="<p>Which source?</p>"):
+    return Item("x", "single", prompt, "sourcing", options=tuple(
+        Option(chr(97 + n), text, correct) for n, (text, correct) in enumerate(options)))
+
+
+@pytest.mark.parametrize("item, problem", [
+    (single([("Rogovin (2009)", True), ("Rogovin (2009)", False)]), "duplicate options"),
+    (single([("Rogovin (2009)", True), ("Goldman (2008)", True)]), "exactly one correct option"),
+    (single([("Goldman (2008)", True), ("Rogovin (2009)", False)], "<p>Did Goldman (2008) write it?</p>"),
+     "the stem reveals the answer"),
+    (single([("A historian who worked for years in the party archives of Moscow and Leningrad", True),
+             ("A compiler", False), ("A witness", False)]), "the correct option is much the longest"),
+    (Item("x", "cloze", "<p>Fill</p>", "close-reading", cloze=("The ", Blank(("the",)), " NKVD")), "blanks a stopword"),
+    (Item("x", "cloze", "<p>Fill</p>", "close-reading", cloze=("The ", Blank(("NKVD",)), " arrested NKVD men")),
+     "gives away"),
+])
+def test_each_quality_rule_catches_its_problem(item, problem):
+    assert any(problem in p for p in quality_problems(item))
