@@ -6,7 +6,7 @@ FLASK  := $(BIN)/flask --app app
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test bench system-deps setup clean
+.PHONY: run test test-browser bench system-deps browser-deps setup clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,9 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 system-deps:
 	@bash scripts/system-deps.sh
 
+browser-deps:
+	@bash scripts/browser-deps.sh
+
 setup: system-deps $(VENV)/.runtime
 	$(FLASK) corpus stats
 	$(FLASK) curriculum build --handouts
@@ -33,12 +36,16 @@ run: setup
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 # The database tests run on SQLite and, when PostgreSQL can be started here, on PostgreSQL too.
-test: system-deps $(VENV)/.dev
+test: system-deps browser-deps $(VENV)/.dev
 	TEST_POSTGRES_URL="$${TEST_POSTGRES_URL:-$$(bash scripts/postgres.sh)}" $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Only the real-browser tests (Playwright driving Debian's Chromium).
+test-browser: PYTEST_ARGS = -m browser
+test-browser: test
 
 bench: system-deps $(VENV)/.dev
 	$(BIN)/python bench/corpus_build.py
 	$(BIN)/python bench/search_latency.py
 
 clean:
-	rm -rf $(VENV) instance/cache .pytest_cache
+	rm -rf $(VENV) instance/cache .pytest_cache node_modules test-artifacts

@@ -37,7 +37,8 @@ def serve(handout: Request, filename: str):
         response.headers["Refresh"] = "2"
         response.headers["Cache-Control"] = "no-store"
         return response
-    response = send_file(path, mimetype="application/pdf", download_name=filename, etag=True, conditional=True,
+    response = send_file(path, mimetype="application/pdf", download_name=filename, as_attachment=True, etag=True,
+                         conditional=True,
                          max_age=0 if handout.edition == "teacher" else 300)
     if handout.edition == "teacher" or handout.students:
         response.headers["Cache-Control"] = "private, no-store"
