@@ -10,7 +10,8 @@ from flask import Flask, jsonify, render_template, request
 from flask.sessions import SecureCookieSessionInterface
 
 from corroborate.cli import register_cli
-from corroborate.web import api, auth, catalog, errors, generated, grades, handouts, learn, library, teach
+from corroborate.web import (api, auth, catalog, errors, exports, generated, grades, handouts, learn, library,
+                             teach)
 from corroborate.web.database import engine_options, init_database
 from corroborate.web.extensions import csrf, db, limiter, login_manager, migrate
 from corroborate.web.security import init_security
@@ -67,7 +68,8 @@ def create_app(config: dict | None = None) -> Flask:
         app.config.update(config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(instance)
-    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config["SQLALCHEMY_DATABASE_URI"]))
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config["SQLALCHEMY_DATABASE_URI"],
+                                                                      app.config.get("SQLITE_BUSY_TIMEOUT", 30.0)))
     app.session_interface = SessionInterface()
 
     db.init_app(app)
@@ -94,7 +96,8 @@ def create_app(config: dict | None = None) -> Flask:
 
     init_security(app)
     errors.init_app(app)
-    for blueprint in (catalog.bp, library.bp, auth.bp, teach.bp, grades.bp, learn.bp, api.bp, handouts.bp, generated.bp):
+    for blueprint in (catalog.bp, library.bp, auth.bp, teach.bp, grades.bp, learn.bp, api.bp, handouts.bp, generated.bp,
+                      exports.bp):
         app.register_blueprint(blueprint)
     register_cli(app)
     return app

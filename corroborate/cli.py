@@ -216,6 +216,27 @@ def handout(module_id: str, edition: str, form: str, paper: str | None, output: 
     click.echo(f"wrote {output}")
 
 
+quiz_cli = AppGroup("quiz", help="Quiz items.")
+
+
+@quiz_cli.command("export")
+@click.argument("module_id")
+@click.option("--format", "fmt", type=click.Choice(["gift", "moodle-xml", "qti", "csv"]), required=True)
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True))
+@friendly_errors
+def quiz_export(module_id: str, fmt: str, output: str) -> None:
+    """Write a module's quiz items as GIFT, Moodle XML, a Canvas QTI 1.2 zip or CSV."""
+    from .quiz.export import EXPORTERS
+
+    module = _built_unit().module(module_id)
+    if module is None:
+        raise click.BadParameter(f"no module {module_id!r}", param_hint="MODULE_ID")
+    data = EXPORTERS[fmt](module, list(module.items), {s.id: s for s in _corpus().sources})
+    with open(output, "wb") as handle:
+        handle.write(data)
+    click.echo(f"wrote {len(module.items)} item(s) to {output}")
+
+
 users_cli = AppGroup("users", help="Teacher accounts and invites.")
 
 
@@ -293,5 +314,5 @@ def close_expired_command() -> None:
 
 
 def register_cli(app: Flask) -> None:
-    for group in (corpus_cli, curriculum_cli, users_cli, attempts_cli, demo, handout):
+    for group in (corpus_cli, curriculum_cli, quiz_cli, users_cli, attempts_cli, demo, handout):
         app.cli.add_command(group)

@@ -48,3 +48,34 @@ def test_students_cannot_see_generated_previews(app):
     client = app.test_client()
     login(client, "ana", f.PASSWORD)
     assert client.get("/teach/modules/sample/generated").status_code == 403
+
+
+def test_teacher_downloads_exports_with_kept_generated_items(app):
+    import io
+    import zipfile
+    f.user(app, "rivera", "teacher")
+    teacher = app.test_client()
+    login(teacher, "rivera", f.PASSWORD)
+    page = teacher.get("/teach/modules/sample/generated").get_data(as_text=True)
+    kept = re.findall(r'name="keep" value="(gen-[a-z-]+-[0-9a-f]{8})"', page)[0]
+    teacher.post("/teach/modules/sample/generated", data={"keep": [kept], "csrf_token": csrf_token(
+        teacher, "/teach/modules/sample/generated")})
+    moodle = teacher.get("/teach/modules/sample/export/moodle-xml")
+    assert moodle.mimetype == "application/xml" and b"<quiz>" in moodle.data and kept.encode() in moodle.data
+    assert 'filename="sample.moodle.xml"' in moodle.headers["Content-Disposition"]
+    qti = teacher.get("/teach/modules/sample/export/qti")
+    assert "imsmanifest.xml" in zipfile.ZipFile(io.BytesIO(qti.data)).namelist()
+    assert b"::q-single::" in teacher.get("/teach/modules/sample/export/gift").data
+    assert teacher.get("/teach/modules/sample/export/pdf").status_code == 404
+    student_id = f.user(app, "ana")
+    assert student_id
+    student = app.test_client()
+    login(student, "ana", f.PASSWORD)
+    assert student.get("/teach/modules/sample/export/gift").status_code == 403
+
+
+def test_cli_quiz_export(runner, tmp_path):
+    target = tmp_path / "quiz.gift.txt"
+    result = runner.invoke(args=["quiz", "export", "sample", "--format", "gift", "-o", str(target)])
+    assert result.exit_code == 0 and "wrote 8 item(s)" in result.output
+    assert "$CATEGORY:" in target.read_text()

@@ -1,0 +1,28 @@
+"""Quiz exports for teachers: the module's items (with the generated ones the teacher kept) as GIFT, Moodle XML,
+a Canvas QTI 1.2 zip or CSV."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort
+from flask_login import current_user
+
+from ..quiz.export import EXPORTERS, FILE_SUFFIX, MIMETYPE
+from .auth import role_required
+from .generated import generated_for, kept_ids
+from .state import corpus, unit
+
+bp = Blueprint("exports", __name__, url_prefix="/teach")
+
+
+@bp.get("/modules/<module_id>/export/<fmt>")
+@role_required("teacher")
+def export(module_id: str, fmt: str):
+    module = unit().module(module_id)
+    if module is None:
+        abort(404, f"There is no module called {module_id!r}.")
+    if fmt not in EXPORTERS:
+        abort(404, f"Unknown format {fmt!r}; use one of {', '.join(EXPORTERS)}.")
+    kept = kept_ids(current_user.id, module.id)
+    items = list(module.items) + [i for i in generated_for(module) if i.id in kept]
+    data = EXPORTERS[fmt](module, items, {s.id: s for s in corpus().sources})
+    return Response(data, mimetype=MIMETYPE[fmt], headers={
+        "Content-Disposition": f'attachment; filename="{module.id}{FILE_SUFFIX[fmt]}"', "Cache-Control": "no-store"})

@@ -1,0 +1,76 @@
+"""A database that is briefly locked or out of reach: a retry, a clear message, never a lost answer."""
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+
+from app import create_app
+from corroborate.web.extensions import db
+from tests import factories as f
+from tests.conftest import sqlite_app
+from tests.web.test_quiz_engine import put, start, student_client
+
+
+def hold_lock(path, seconds: float) -> threading.Thread:
+    ready = threading.Event()
+
+    def locker():
+        connection = sqlite3.connect(path, isolation_level=None)
+        connection.execute("BEGIN EXCLUSIVE")
+        ready.set()
+        time.sleep(seconds)
+        connection.execute("ROLLBACK")
+        connection.close()
+    thread = threading.Thread(target=locker)
+    thread.start()
+    ready.wait()
+    return thread
+
+
+def test_a_briefly_locked_database_is_waited_for(tmp_path, corpus, corpus_cache, sqlite_template):
+    app = sqlite_app(tmp_path, corpus, corpus_cache, sqlite_template, SQLITE_BUSY_TIMEOUT=5.0)
+    ids = f.world(app)
+    client, token = student_client(app)
+    attempt_id = start(app, client, token, ids["assignment_a"])
+    locker = hold_lock(tmp_path / "test.sqlite3", 1.0)
+    began = time.monotonic()
+    response = put(client, token, attempt_id, "q-short", "843", 1)
+    locker.join()
+    assert response.status_code == 200 and time.monotonic() - began >= 0.9      # it waited, then saved
+    assert client.get(f"/api/attempts/{attempt_id}").get_json()["answers"]["q-short"]["value"] == "843"
+
+
+def test_a_database_locked_too_long_gets_a_clear_503_and_the_retry_saves(tmp_path, corpus, corpus_cache,
+                                                                          sqlite_template):
+    app = sqlite_app(tmp_path, corpus, corpus_cache, sqlite_template, SQLITE_BUSY_TIMEOUT=0.3)
+    ids = f.world(app)
+    client, token = student_client(app)
+    attempt_id = start(app, client, token, ids["assignment_a"])
+    locker = hold_lock(tmp_path / "test.sqlite3", 1.5)
+    refused = put(client, token, attempt_id, "q-short", "843", 1)
+    locker.join()
+    assert refused.status_code == 503
+    body = refused.get_json()
+    assert body["retry"] is True and "Nothing is lost" in body["reason"]
+    retried = put(client, token, attempt_id, "q-short", "843", 1)          # what quiz.js does next
+    assert retried.status_code == 200
+    assert client.get(f"/api/attempts/{attempt_id}").get_json()["answers"]["q-short"]["value"] == "843"
+
+
+def test_an_unreachable_database_gets_a_clear_503(tmp_path, corpus, corpus_cache, monkeypatch):
+    monkeypatch.setenv("CORROBORATE_INSTANCE", str(tmp_path / "instance"))
+    app = create_app({"SECRET_KEY": "x", "CACHE_DIR": str(corpus_cache), "TESTING": True, "WTF_CSRF_ENABLED": False,
+                      "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://nobody@127.0.0.1:9/none"})
+    app.extensions["corroborate.corpus"] = corpus
+    client = app.test_client()
+    page = client.post("/login", data={"username": "ana", "password": "secret"})
+    assert page.status_code == 503 and "One moment" in page.get_data(as_text=True)
+    assert page.headers["Retry-After"] == "5"
+    with client.session_transaction() as session:     # a student who signed in before the database went away
+        session["_user_id"] = "a-session-token"
+    api = client.put("/api/attempts/1/answers/q-short", json={"value": "843", "seq": 1})
+    assert api.status_code == 503 and api.get_json()["retry"] is True
+    assert "answers stay on your device" in api.get_json()["reason"]
+    with app.app_context():
+        db.engine.dispose()
