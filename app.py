@@ -14,6 +14,7 @@ from corroborate.web import (api, auth, catalog, errors, exports, generated, gra
                              teach)
 from corroborate.web.database import engine_options, init_database
 from corroborate.web.extensions import csrf, db, limiter, login_manager, migrate
+from corroborate.web.pagecache import PageCache
 from corroborate.web.security import init_security
 
 ROOT = Path(__file__).resolve().parent
@@ -53,13 +54,13 @@ def create_app(config: dict | None = None) -> Flask:
         CACHE_DIR=os.environ.get("CORROBORATE_CACHE", str(instance / "cache")),
         SQLALCHEMY_DATABASE_URI=os.environ.get("DATABASE_URL", f"sqlite:///{instance / 'corroborate.sqlite3'}"),
         RATELIMIT_STORAGE_URI=os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
-        RATELIMIT_HEADERS_ENABLED=True,
         MAX_CONTENT_LENGTH=1024 * 1024,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=os.environ.get("SESSION_COOKIE_SECURE", "") == "1",
         REMEMBER_COOKIE_HTTPONLY=True,
-        PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=12),   # a school day; the cookie is re-sent only when it changes
+        SESSION_REFRESH_EACH_REQUEST=False,
         WTF_CSRF_TIME_LIMIT=None,
         HANDOUT_PAPER=os.environ.get("CORROBORATE_PAPER", "a4"),          # install-wide default: a4 or letter
         HANDOUT_CACHE_DIR=os.environ.get("CORROBORATE_HANDOUT_CACHE"),    # default: <cache>/handouts          # a quiz page can stay open for hours; the token is tied to the session
@@ -100,4 +101,5 @@ def create_app(config: dict | None = None) -> Flask:
                       exports.bp):
         app.register_blueprint(blueprint)
     register_cli(app)
+    app.wsgi_app = PageCache(app.wsgi_app)
     return app

@@ -23,12 +23,11 @@ AUTH_LIMIT = "10 per minute"
 
 @login_manager.user_loader
 def load_user(token: str) -> User | None:
-    found = db.session.scalar(select(LoginSession).where(LoginSession.token == token,
-                                                         LoginSession.revoked_at.is_(None)))
-    if found is None:
-        return None
-    user = found.user
-    user.session_token = found.token
+    """The user of a live (not revoked) login session, in one query."""
+    user = db.session.scalar(select(User).join(LoginSession, LoginSession.user_id == User.id).where(
+        LoginSession.token == token, LoginSession.revoked_at.is_(None)))
+    if user is not None:
+        user.session_token = token
     return user
 
 

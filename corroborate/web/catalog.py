@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template
+from flask_login import current_user
 
 from ..curriculum.model import SKILL_LABELS
 from ..quiz.items import TYPE_LABELS
+from .pagecache import fragment, shared_page
 from .state import corpus, unit
 
 bp = Blueprint("catalog", __name__)
@@ -23,18 +25,23 @@ def _module(module_id: str):
 
 
 @bp.get("/")
+@shared_page
 def index():
     return render_template("catalog/index.html", unit=unit())
 
 
 @bp.get("/modules/<module_id>")
+@shared_page
 def module(module_id: str):
     found = _module(module_id)
-    library = corpus()
-    return render_template("catalog/module.html", module=found, sources={s.id: s for s in library.sources})
+    teacher = current_user.is_authenticated and current_user.is_teacher
+    body = fragment(("module", found.version, teacher), lambda: render_template(
+        "catalog/module_body.html", module=found, sources={s.id: s for s in corpus().sources}))
+    return render_template("catalog/module.html", module=found, body=body)
 
 
 @bp.get("/modules/<module_id>/exercises/<exercise_id>")
+@shared_page
 def exercise(module_id: str, exercise_id: str):
     """The side-by-side view: an exercise's excerpts in columns (stacked on phones) under its prompt."""
     found = _module(module_id)

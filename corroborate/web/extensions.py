@@ -1,7 +1,8 @@
 """Flask extensions, created here and bound to an app in create_app (one object per extension per process)."""
 from __future__ import annotations
 
-from flask_limiter import Limiter
+from flask import request
+from flask_limiter import Limiter as BaseLimiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -18,4 +19,24 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
+class Limiter(BaseLimiter):
+    """Checks limits only on the routes that declare one (sign-in and sign-up), so that every other request — a
+    lesson page, an autosave — pays nothing for rate limiting."""
+
+    limited_endpoints: set[str] = set()
+
+    def limit(self, *args, **kwargs):
+        decorate = super().limit(*args, **kwargs)
+
+        def register(view):
+            self.limited_endpoints.add(view.__name__)
+            return decorate(view)
+        return register
+
+    def _check_request_limit(self, callable_name=None, in_middleware=True):
+        if in_middleware and (request.endpoint or "").rpartition(".")[2] not in self.limited_endpoints:
+            return
+        super()._check_request_limit(callable_name, in_middleware)
+
+
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

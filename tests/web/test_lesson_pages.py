@@ -69,3 +69,21 @@ def test_curriculum_check_fails_with_file_and_line(tmp_path, corpus, corpus_cach
     result = app.test_cli_runner().invoke(args=["curriculum", "check"])
     assert result.exit_code == 1
     assert "curriculum/sample.md:36: excerpt 'bait': not found in rogovin-2009" in result.output
+
+
+def test_shared_pages_are_served_from_memory_only_to_visitors_without_a_session(app):
+    from tests import factories as f
+    from tests.conftest import login
+    anonymous = app.test_client()
+    first = anonymous.get("/modules/sample")
+    assert "X-Corroborate-Shared-Page" not in first.headers
+    cache = app.wsgi_app.pages
+    assert "/modules/sample?" in cache
+    again = anonymous.get("/modules/sample")
+    assert again.data == first.data and again.headers["Content-Security-Policy"]
+    f.user(app, "rivera", "teacher")
+    teacher = app.test_client()
+    login(teacher, "rivera", f.PASSWORD)
+    page = teacher.get("/modules/sample").get_data(as_text=True)
+    assert "Sign out rivera" in page and "Teacher edition with key and rubrics" in page
+    assert "Teacher edition with key" not in first.get_data(as_text=True)

@@ -1,0 +1,81 @@
+"""Benchmark: req/s of a lesson page (/modules/kirov; shared and signed-in), a source reader page and search against
+a bare Flask hello-world,
+under the same gunicorn settings (4 gthread workers × 8 threads), measured with wrk on loopback.
+
+Run: .venv/bin/python bench/page_throughput.py [--seconds 15]      Target: lesson page >= 0.7 × hello-world.
+Needs wrk (Debian: apt-get install wrk).
+"""
+from __future__ import annotations
+
+import argparse
+import http.cookiejar
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.serve import ROOT, flask, gunicorn  # noqa: E402
+
+
+def wrk(url: str, seconds: int, connections: int = 64, cookie: str | None = None) -> float:
+    headers = ["-H", f"Cookie: {cookie}"] if cookie else []
+    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", *headers, url],
+                         capture_output=True, text=True, check=True).stdout
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if errors:
+        raise RuntimeError(f"{url}: {errors[1]} error responses")
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1])
+
+
+def signed_in_cookie(url: str, username: str, password: str) -> str:
+    """Sign in through the login form (with its CSRF token) and return the session cookie."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(url + "/login").read().decode()
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)[1]
+    data = urllib.parse.urlencode({"username": username, "password": password, "csrf_token": token}).encode()
+    opener.open(url + "/login", data=data)
+    return "; ".join(f"{c.name}={c.value}" for c in jar)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=int, default=15)
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is needed: apt-get install wrk")
+    with tempfile.TemporaryDirectory() as folder:
+        env = {**os.environ, "CORROBORATE_INSTANCE": folder, "DATABASE_URL": f"sqlite:///{folder}/bench.sqlite3",
+               "SECRET_KEY": "bench", "CORROBORATE_CACHE": str(ROOT / "instance" / "cache")}
+        flask(env, "db", "upgrade")
+        flask(env, "curriculum", "build")
+        flask(env, "users", "create-teacher", "bench", "--name", "Bench Teacher", "--password", "bench password")
+        with gunicorn("bench.hello_app:app", env) as url:
+            wrk(url + "/", 3)
+            hello = wrk(url + "/", args.seconds)
+        with gunicorn("app:create_app()", env, ready_path="/sources") as url:
+            for path in ("/modules/kirov", "/sources/goldman-2008", "/search?q=Bukharin+confess"):
+                wrk(url + path, 3)
+            lesson = wrk(url + "/modules/kirov", args.seconds)
+            cookie = signed_in_cookie(url, "bench", "bench password")
+            wrk(url + "/modules/kirov", 3, cookie=cookie)
+            lesson_signed_in = wrk(url + "/modules/kirov", args.seconds, cookie=cookie)
+            reader = wrk(url + "/sources/goldman-2008", args.seconds)
+            search = wrk(url + "/search?q=Bukharin+confess", args.seconds)
+    print(f"hello-world            {hello:8.0f} req/s")
+    print(f"lesson /modules/kirov, not signed in (shared page)  {lesson:8.0f} req/s  ({lesson / hello:.2f} × "
+          "hello-world; target >= 0.70)")
+    print(f"lesson /modules/kirov, signed in (rendered)         {lesson_signed_in:8.0f} req/s  "
+          f"({lesson_signed_in / hello:.2f} ×)")
+    print(f"reader /sources/goldman-2008 {reader:8.0f} req/s  ({reader / hello:.2f} ×)")
+    print(f"search (Bukharin confess)    {search:8.0f} req/s  ({search / hello:.2f} ×)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,53 @@
+"""Start and stop gunicorn for the benchmarks, as a deployment would run it."""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def flask(env: dict, *args: str) -> str:
+    done = subprocess.run([str(BIN / "flask"), "--app", "app", *args], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=600)
+    if done.returncode:
+        raise RuntimeError(done.stderr)
+    return done.stdout
+
+
+@contextmanager
+def gunicorn(target: str, env: dict, workers: int = 4, threads: int = 8, ready_path: str = "/", log: Path | None = None):
+    port = free_port()
+    out = open(log, "ab") if log else subprocess.DEVNULL
+    process = subprocess.Popen([str(BIN / "gunicorn"), "--workers", str(workers), "--threads", str(threads),
+                                "--worker-class", "gthread", "--bind", f"127.0.0.1:{port}", "--timeout", "30",
+                                "--backlog", "2048", target], cwd=ROOT, env=env, stdout=out, stderr=out,
+                               start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(600):
+            try:
+                urllib.request.urlopen(url + ready_path, timeout=2)
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield url
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+        if log:
+            out.close()
