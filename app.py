@@ -54,6 +54,7 @@ def create_app(config: dict | None = None) -> Flask:
         CACHE_DIR=os.environ.get("CORROBORATE_CACHE", str(instance / "cache")),
         SQLALCHEMY_DATABASE_URI=os.environ.get("DATABASE_URL", f"sqlite:///{instance / 'corroborate.sqlite3'}"),
         RATELIMIT_STORAGE_URI=os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        RATELIMIT_LOGIN_PER_IP=os.environ.get("RATELIMIT_LOGIN_PER_IP", "60 per minute"),
         MAX_CONTENT_LENGTH=1024 * 1024,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
@@ -102,4 +103,8 @@ def create_app(config: dict | None = None) -> Flask:
         app.register_blueprint(blueprint)
     register_cli(app)
     app.wsgi_app = PageCache(app.wsgi_app)
+    if os.environ.get("CORROBORATE_WARM_START") == "1":       # gunicorn.conf.py: load before the workers fork
+        from corroborate.web.state import corpus, unit
+        corpus(app)
+        unit(app)
     return app

@@ -33,9 +33,9 @@ def flask(env: dict, *args: str) -> str:
 def gunicorn(target: str, env: dict, workers: int = 4, threads: int = 8, ready_path: str = "/", log: Path | None = None):
     port = free_port()
     out = open(log, "ab") if log else subprocess.DEVNULL
+    # gunicorn.conf.py (the deployment settings) applies; workers, threads and the address are set here
     process = subprocess.Popen([str(BIN / "gunicorn"), "--workers", str(workers), "--threads", str(threads),
-                                "--worker-class", "gthread", "--bind", f"127.0.0.1:{port}", "--timeout", "30",
-                                "--backlog", "2048", target], cwd=ROOT, env=env, stdout=out, stderr=out,
+                                "--bind", f"127.0.0.1:{port}", target], cwd=ROOT, env=env, stdout=out, stderr=out,
                                start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:

@@ -40,6 +40,7 @@ class UnitFile:
     title: str
     introduction: str
     order: tuple[str, ...]
+    lines: tuple[int, ...] = ()       # line of each entry of `modules` in unit.yaml
 
 
 def read_unit_file(directory: Path, display: str) -> tuple[UnitFile | None, list[Problem]]:
@@ -66,7 +67,8 @@ def read_unit_file(directory: Path, display: str) -> tuple[UnitFile | None, list
         order = []
     if report.problems:
         return None, report.problems
-    return UnitFile(str(data["title"]), str(data["introduction"]), tuple(order)), []
+    return UnitFile(str(data["title"]), str(data["introduction"]), tuple(order),
+                    tuple(getattr(order, "item_lines", ()))), []
 
 
 def _input_hash(path: Path, corpus: Corpus) -> str:
@@ -109,9 +111,9 @@ def load_all(directory: Path, corpus: Corpus, display: str = "curriculum",
         seen[module.id] = where
         modules.append(module)
     if unit:
-        for module_id in unit.order:
+        for module_id, line in zip(unit.order, unit.lines or [1] * len(unit.order)):
             if module_id not in seen:
-                problems.append(Problem(f"{display}/unit.yaml", 1, f"module '{module_id}' is listed but no file "
+                problems.append(Problem(f"{display}/unit.yaml", line, f"module '{module_id}' is listed but no file "
                                         f"defines it (files: {', '.join(sorted(seen)) or 'none'})"))
         for module in modules:
             if module.id not in unit.order:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select, update
 
@@ -18,7 +18,13 @@ from .models import Classroom, Enrollment, LoginSession, TeacherInvite, User, fi
 from .passwords import DUMMY_HASH, check_password, hash_password
 
 bp = Blueprint("auth", __name__)
-AUTH_LIMIT = "10 per minute"
+AUTH_LIMIT = "10 per minute"            # per account, and per address for sign-up
+
+
+def ip_limit() -> str:
+    """Sign-in attempts per minute from one address. A school signs in from behind one address, so this is wider
+    than the per-account limit (RATELIMIT_LOGIN_PER_IP, default 60 per minute)."""
+    return current_app.config["RATELIMIT_LOGIN_PER_IP"]
 
 
 @login_manager.user_loader
@@ -86,7 +92,7 @@ def _username_key() -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(AUTH_LIMIT, methods=["POST"])
+@limiter.limit(ip_limit, methods=["POST"])
 @limiter.limit(AUTH_LIMIT, methods=["POST"], key_func=_username_key)
 def login():
     if current_user.is_authenticated:
@@ -123,7 +129,7 @@ def _open_class(code: str) -> Classroom | None:
 
 
 @bp.route("/join", methods=["GET", "POST"])
-@limiter.limit(AUTH_LIMIT, methods=["POST"])
+@limiter.limit(ip_limit, methods=["POST"])
 def join():
     """A new student creates an account by joining a class with its code."""
     if current_user.is_authenticated:

@@ -1,7 +1,7 @@
 """Database engine settings: SQLite that behaves under concurrent requests, PostgreSQL as is."""
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -14,9 +14,15 @@ def engine_options(url: str, busy_timeout: float = 30.0) -> dict:
             "connect_args": {"connect_timeout": 5}}
 
 
+def _writing() -> bool:
+    """Will this transaction write? A GET request only reads (bar rare housekeeping); anything else may write."""
+    return not (has_request_context() and request.method in ("GET", "HEAD"))
+
+
 def configure_sqlite(engine: Engine) -> None:
-    """WAL lets readers work while one writer writes; BEGIN IMMEDIATE takes the write lock up front, so two
-    transactions never deadlock upgrading a read lock (which SQLite would report at once as 'database is locked')."""
+    """WAL lets readers work while one writer writes. A transaction that may write starts with BEGIN IMMEDIATE,
+    taking the write lock up front, so two writers never deadlock upgrading a read lock (which SQLite would report at
+    once as 'database is locked'); a page view starts a plain BEGIN and never waits for a writer."""
 
     @event.listens_for(engine, "connect")
     def on_connect(connection, _record):
@@ -28,7 +34,7 @@ def configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _writing() else "BEGIN")
 
 
 UNAVAILABLE = ("The database is busy or out of reach for a moment. Nothing is lost: answers stay on your device "
@@ -37,7 +43,7 @@ UNAVAILABLE = ("The database is busy or out of reach for a moment. Nothing is lo
 
 def init_database(app: Flask) -> None:
     """Engine settings, and a clear 503 (JSON with a reason for the API) when the database is locked or down."""
-    from flask import jsonify, render_template, request
+    from flask import jsonify, render_template
     from sqlalchemy.exc import DBAPIError, TimeoutError as PoolTimeout
 
     from .extensions import db

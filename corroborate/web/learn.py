@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 
 from ..quiz.items import grade
@@ -16,6 +17,7 @@ from .extensions import db
 from .forms import JoinAnotherForm
 from .generated import module_for
 from .models import Assignment, Attempt, Classroom, Enrollment, utcnow
+from .pagecache import fragment
 from .state import unit
 
 bp = Blueprint("learn", __name__, url_prefix="/learn")
@@ -133,6 +135,16 @@ def start(assignment_id: int):
     return redirect(url_for("learn.take", attempt_id=attempt.id))
 
 
+def item_html(version: str, view: dict, number: int, value: object):
+    """A question's HTML; unanswered ones (every question when a quiz starts) are rendered once per version, order
+    and position, since thirty students starting together see the same questions in a handful of orders."""
+    render = lambda: render_template("learn/item.html", item=view, number=number, value=value)  # noqa: E731
+    if value is not None:
+        return Markup(render())
+    order = tuple(o["id"] for o in view.get("options", view.get("rights", view.get("elements", ()))))
+    return fragment(("quiz-item", version, view["id"], order, number), render)
+
+
 @bp.get("/attempts/<int:attempt_id>")
 @role_required("student")
 def take(attempt_id: int):
@@ -145,7 +157,9 @@ def take(attempt_id: int):
     items = engine.snapshot_items(attempt.module_version)
     layout = json.loads(attempt.layout)
     saved = {r.item_id: {"value": json.loads(r.value), "seq": r.seq} for r in attempt.responses}
-    views = [student_item(items[item_id], layout) for item_id in layout["items"] if item_id in items]
+    views = [item_html(attempt.module_version, student_item(items[item_id], layout), number,
+                       saved.get(item_id, {}).get("value"))
+             for number, item_id in enumerate((i for i in layout["items"] if i in items), start=1)]
     module = unit().module(attempt.assignment.module_id)
     return render_template("learn/take.html", attempt=attempt, items=views, saved=saved, module=module,
                            state={"attempt": attempt.id, "deadline": attempt.deadline.isoformat() + "Z",

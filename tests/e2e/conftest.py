@@ -61,8 +61,7 @@ class Server:
         with open(self.folder / "gunicorn.log", "ab") as log:
             self.process = subprocess.Popen(
                 [str(BIN / "gunicorn"), "--workers", "2", "--threads", "4", "--bind", f"127.0.0.1:{self.port}",
-                 "--timeout", "30", "app:create_app()"], cwd=ROOT, env=self.env, stdout=log, stderr=log,
-                start_new_session=True)
+                 "app:create_app()"], cwd=ROOT, env=self.env, stdout=log, stderr=log, start_new_session=True)
         for _ in range(300):
             try:
                 urllib.request.urlopen(f"{self.url}/sources", timeout=2)

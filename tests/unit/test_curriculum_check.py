@@ -135,3 +135,10 @@ def test_build_is_cached_per_module(corpus, tmp_path):
     (folder / "sample.md").write_text(SAMPLE.replace("A sample module", "Another title"))
     build_unit(folder, corpus, cache)
     assert list((cache / "modules").glob("sample.*.pickle")) != [cached]
+
+
+def test_unit_yaml_names_a_missing_module_at_its_line(corpus, tmp_path):
+    folder = broken(tmp_path, "A sample module", "A sample module")
+    (folder / "unit.yaml").write_text("title: T\nintroduction: I\nmodules:\n  - sample\n  - kirvo\n")
+    assert errors(corpus, folder) == ["curriculum/unit.yaml:5: module 'kirvo' is listed but no file defines it "
+                                      "(files: sample)"]

@@ -141,9 +141,21 @@ def test_login_is_rate_limited_with_a_friendly_page(tmp_path, corpus, corpus_cac
     token = csrf_token(client, "/login")
     codes = [client.post("/login", data={"username": "ana", "password": "wrong", "csrf_token": token}).status_code
              for _ in range(11)]
-    assert codes[:10] == [200] * 10 and codes[10] == 429
+    assert codes[:10] == [200] * 10 and codes[10] == 429      # ten a minute per account
     assert "Too many tries" in client.post("/login", data={"username": "ana", "password": "x",
                                                            "csrf_token": token}).get_data(as_text=True)
+
+
+def test_a_whole_class_behind_one_address_can_sign_in_but_not_a_flood(tmp_path, corpus, corpus_cache,
+                                                                      sqlite_template):
+    app = sqlite_app(tmp_path, corpus, corpus_cache, sqlite_template, RATELIMIT_ENABLED=True)
+    codes = []
+    for index in range(61):        # sixty-one students of one school, one address, one attempt each
+        client = app.test_client()
+        token = csrf_token(client, "/login")
+        codes.append(client.post("/login", data={"username": f"student{index}", "password": "x",
+                                                 "csrf_token": token}).status_code)
+    assert codes[:60] == [200] * 60 and codes[60] == 429
 
 
 def test_login_rate_limit_is_per_account_too(tmp_path, corpus, corpus_cache, sqlite_template):

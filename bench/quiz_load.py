@@ -1,0 +1,113 @@
+"""Benchmark: N students start a quiz at the same moment, answer with 30-90 s think time (autosave) and submit,
+against gunicorn (4 gthread workers x 8 threads) on loopback, for SQLite and PostgreSQL. Load from locust, headless.
+
+Run: .venv/bin/python bench/quiz_load.py --users 500 [--database sqlite|postgresql] [--answers 3]
+Each student signs in and opens the assignment page during a ramp (10 a second); then all press "Start" at the same
+moment. Reports, for the quiz requests (start, which loads the quiz page, autosave, submit; sign-in and the
+assignment page come before the start and are reported apart): requests, failures, p50 / p95 / max latency. Target: 0 errors and p95 < 1 s at 500 students.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.serve import BIN, ROOT, flask, gunicorn  # noqa: E402
+
+PASSWORD = "bench student password"
+
+
+def populate(env: dict, users: int) -> int:
+    """A teacher, a class of ``users`` students and an assignment of the Kirov module; returns its id."""
+    script = f"""
+import os, sys
+sys.path.insert(0, {str(ROOT)!r})
+from datetime import timedelta
+from app import create_app
+from corroborate.web.extensions import db
+from corroborate.web.models import Assignment, Classroom, Enrollment, User, utcnow
+from corroborate.web.passwords import hash_password
+app = create_app()
+with app.app_context():
+    hashed = hash_password({PASSWORD!r})
+    teacher = User(username="bench-teacher", name="Bench", role="teacher", password_hash=hashed)
+    db.session.add(teacher); db.session.flush()
+    room = Classroom(name="Load test", teacher_id=teacher.id); db.session.add(room); db.session.flush()
+    for n in range(1, {users} + 1):
+        student = User(username=f"student{{n}}", name=f"Student {{n}}", role="student", password_hash=hashed)
+        db.session.add(student); db.session.flush()
+        db.session.add(Enrollment(classroom_id=room.id, student_id=student.id))
+    now = utcnow()
+    assignment = Assignment(classroom_id=room.id, module_id="kirov", open_at=now - timedelta(hours=1),
+                            due_at=now + timedelta(days=1), attempts_allowed=1, review_policy="immediately")
+    db.session.add(assignment); db.session.commit()
+    print(assignment.id)
+"""
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+    return int(done.stdout.strip().splitlines()[-1])
+
+
+def run(database: str, users: int, answers: int, think: tuple[float, float]) -> dict:
+    with tempfile.TemporaryDirectory() as folder:
+        # every simulated student signs in from 127.0.0.1: widen the per-address sign-in limit for the run
+        env = {**os.environ, "CORROBORATE_INSTANCE": folder, "SECRET_KEY": "bench",
+               "CORROBORATE_CACHE": str(ROOT / "instance" / "cache"), "RATELIMIT_LOGIN_PER_IP": "100000 per minute"}
+        if database == "sqlite":
+            env["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
+        else:
+            url = subprocess.run(["bash", str(ROOT / "scripts" / "postgres.sh")], capture_output=True, text=True,
+                                 env={**os.environ, "TEST_POSTGRES_DB": "corroborate_bench"}).stdout.strip()
+            if not url:
+                raise SystemExit("PostgreSQL is not available (scripts/postgres.sh)")
+            env["DATABASE_URL"] = url
+            subprocess.run(["psql", "-q", "-d", "corroborate_bench", "-c",
+                            "DROP SCHEMA public CASCADE; CREATE SCHEMA public;"], check=True, capture_output=True)
+        flask(env, "db", "upgrade")
+        flask(env, "curriculum", "build")
+        assignment = populate(env, users)
+        spawn_rate = 10.0
+        ramp = users / spawn_rate
+        start_at = time.time() + ramp + 20
+        run_time = int(ramp + 20 + answers * think[1] + 60)
+        env.update({"QUIZ_START_AT": str(start_at), "QUIZ_ASSIGNMENT": str(assignment), "QUIZ_ANSWERS": str(answers),
+                    "QUIZ_THINK_MIN": str(think[0]), "QUIZ_THINK_MAX": str(think[1]), "QUIZ_PASSWORD": PASSWORD})
+        with gunicorn("app:create_app()", env, ready_path="/sources", log=Path(folder) / "gunicorn.log") as url:
+            prefix = Path(folder) / "locust"
+            subprocess.run([str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
+                            "-u", str(users), "-r", str(spawn_rate), "--run-time", f"{run_time}s", "--host", url,
+                            "--csv", str(prefix), "--only-summary", "--stop-timeout", "5", "--loglevel", "ERROR"],
+                           env=env, check=False, capture_output=True)
+            rows = list(csv.DictReader(open(f"{prefix}_stats.csv")))
+    return {row["Name"]: row for row in rows}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--users", type=int, default=500)
+    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--answers", type=int, default=3)
+    parser.add_argument("--think", type=float, nargs=2, default=(30.0, 90.0))
+    args = parser.parse_args()
+    stats = run(args.database, args.users, args.answers, tuple(args.think))
+    quiz = ("start quiz", "autosave", "submit")
+    print(f"{args.database}, {args.users} students, {args.answers} answers each, think {args.think[0]:.0f}-"
+          f"{args.think[1]:.0f} s")
+    for name in ("login", "assignment page", *quiz):
+        row = stats.get(name)
+        if row:
+            print(f"  {name:16} {row['Request Count']:>6} requests  {row['Failure Count']:>4} failures  "
+                  f"p50 {row['50%']:>6} ms  p95 {row['95%']:>6} ms  max {float(row['Max Response Time']):8.0f} ms")
+    failures = sum(int(stats[n]["Failure Count"]) for n in quiz if n in stats)
+    p95 = max(float(stats[n]["95%"]) for n in quiz if n in stats)
+    print(f"  quiz requests: {failures} failures, worst p95 {p95:.0f} ms -> "
+          f"{'meets' if failures == 0 and p95 < 1000 else 'misses'} the target (0 errors, p95 < 1 s)")
+
+
+if __name__ == "__main__":
+    main()
