@@ -37,6 +37,7 @@ run: setup
 
 # The database tests run on SQLite and, when PostgreSQL can be started here, on PostgreSQL too.
 test: system-deps browser-deps $(VENV)/.dev
+	$(BIN)/ruff check .
 	TEST_POSTGRES_URL="$${TEST_POSTGRES_URL:-$$(bash scripts/postgres.sh)}" $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Only the real-browser tests (Playwright driving Debian's Chromium).

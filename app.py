@@ -62,9 +62,9 @@ def create_app(config: dict | None = None) -> Flask:
         REMEMBER_COOKIE_HTTPONLY=True,
         PERMANENT_SESSION_LIFETIME=timedelta(hours=12),   # a school day; the cookie is re-sent only when it changes
         SESSION_REFRESH_EACH_REQUEST=False,
-        WTF_CSRF_TIME_LIMIT=None,
+        WTF_CSRF_TIME_LIMIT=None,          # a quiz page can stay open for hours; the token is tied to the session
         HANDOUT_PAPER=os.environ.get("CORROBORATE_PAPER", "a4"),          # install-wide default: a4 or letter
-        HANDOUT_CACHE_DIR=os.environ.get("CORROBORATE_HANDOUT_CACHE"),    # default: <cache>/handouts          # a quiz page can stay open for hours; the token is tied to the session
+        HANDOUT_CACHE_DIR=os.environ.get("CORROBORATE_HANDOUT_CACHE"),    # default: <cache>/handouts
     )
     if config:
         app.config.update(config)

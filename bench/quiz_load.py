@@ -4,7 +4,8 @@ against gunicorn (4 gthread workers x 8 threads) on loopback, for SQLite and Pos
 Run: .venv/bin/python bench/quiz_load.py --users 500 [--database sqlite|postgresql] [--answers 3]
 Each student signs in and opens the assignment page during a ramp (10 a second); then all press "Start" at the same
 moment. Reports, for the quiz requests (start, which loads the quiz page, autosave, submit; sign-in and the
-assignment page come before the start and are reported apart): requests, failures, p50 / p95 / max latency. Target: 0 errors and p95 < 1 s at 500 students.
+assignment page come before the start and are reported apart): requests, failures, p50 / p95 / max latency.
+Target: 0 errors and p95 < 1 s at 500 students.
 """
 from __future__ import annotations
 

@@ -30,7 +30,8 @@ def flask(env: dict, *args: str) -> str:
 
 
 @contextmanager
-def gunicorn(target: str, env: dict, workers: int = 4, threads: int = 8, ready_path: str = "/", log: Path | None = None):
+def gunicorn(target: str, env: dict, workers: int = 4, threads: int = 8, ready_path: str = "/",
+             log: Path | None = None):
     port = free_port()
     out = open(log, "ab") if log else subprocess.DEVNULL
     # gunicorn.conf.py (the deployment settings) applies; workers, threads and the address are set here

@@ -248,7 +248,7 @@ def create_teacher(username: str, name: str, password: str) -> None:
     """Create a teacher account."""
     from .web.extensions import db
     from .web.forms import normalize_username
-    from .web.models import User, find_user
+    from .web.models import find_user, new_user
     from .web.passwords import hash_password
 
     username = normalize_username(username)
@@ -258,7 +258,7 @@ def create_teacher(username: str, name: str, password: str) -> None:
     if len(password) < 8:
         click.echo("error: use a password of at least 8 characters", err=True)
         sys.exit(1)
-    db.session.add(User(username=username, name=name, role="teacher", password_hash=hash_password(password)))
+    new_user(username, name, "teacher", hash_password(password))
     db.session.commit()
     click.echo(f"teacher {username} created")
 

@@ -416,7 +416,8 @@ def _item(value, line, report, excerpt_ids, ids) -> Item | None:
     common = dict(
         id=item_id, type=kind, skill=skill or "",
         prompt=fields.text("prompt", required=kind != "cloze") or "Fill in the blanks.",
-        points=fields.number("points", 1.0), excerpts=_references(fields, "excerpts", where, excerpt_ids, report, False),
+        points=fields.number("points", 1.0),
+        excerpts=_references(fields, "excerpts", where, excerpt_ids, report, required=False),
         explanation=fields.text("explanation", required=False, default=None), line=fields.line,
     )
     if not (ok and kind and common["prompt"]):

@@ -121,7 +121,8 @@ def sourcing(module: Module, sources: dict[str, Source], rng: random.Random) -> 
                     yield item
         if source.role in ROLES and not citation:
             item = _choice("position", excerpt.id, f"What was the position of the author(s) of "
-                           f"<cite>{source.title}</cite> ({source.year}), from which Document “{_label(excerpt, sources)}” "
+                           f"<cite>{source.title}</cite> ({source.year}), from which Document "
+                           f"“{_label(excerpt, sources)}” "
                            "is taken?", "sourcing", ROLES[source.role],
                            [v for k, v in ROLES.items() if k != source.role], rng, (excerpt.id,),
                            f"{source.byline}: {source.kind}, {source.year}.")

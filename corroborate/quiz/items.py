@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import combinations
 
 TYPES = ("single", "multiple", "truefalse", "matching", "ordering", "short", "cloze", "essay")

@@ -11,13 +11,15 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from .extensions import db, limiter, login_manager
 from .forms import ChangePasswordForm, JoinForm, LoginForm, TeacherSignupForm, normalize_username
-from .models import Classroom, Enrollment, LoginSession, TeacherInvite, User, find_user, utcnow
+from .models import Classroom, Enrollment, LoginSession, TeacherInvite, User, find_user, new_user, utcnow
 from .passwords import DUMMY_HASH, check_password, hash_password
 
 bp = Blueprint("auth", __name__)
+USERNAME_TAKEN = "This username is taken; try another."
 AUTH_LIMIT = "10 per minute"            # per account, and per address for sign-up
 
 
@@ -141,14 +143,16 @@ def join():
         if classroom is None:
             form.code.errors.append("No open class has this code. Check it with your teacher.")
         elif find_user(username):
-            form.username.errors.append("This username is taken; try another.")
+            form.username.errors.append(USERNAME_TAKEN)
         else:
-            student = User(username=username, name=form.name.data, role="student",
-                           password_hash=hash_password(form.password.data))
-            db.session.add(student)
-            db.session.flush()
-            db.session.add(Enrollment(classroom_id=classroom.id, student_id=student.id))
-            db.session.commit()
+            try:
+                student = new_user(username, form.name.data, "student", hash_password(form.password.data))
+                db.session.add(Enrollment(classroom_id=classroom.id, student_id=student.id))
+                db.session.commit()
+            except IntegrityError:
+                db.session.rollback()
+                form.username.errors.append(USERNAME_TAKEN)
+                return render_template("auth/join.html", form=form)
             start_session(student)
             flash(f"Welcome to {classroom.name}!")
             return redirect(url_for("learn.dashboard"))
@@ -167,14 +171,16 @@ def signup():
         if invite is None:
             form.invite.errors.append("This invite code is not valid or has been used.")
         elif find_user(username):
-            form.username.errors.append("This username is taken; try another.")
+            form.username.errors.append(USERNAME_TAKEN)
         else:
-            teacher = User(username=username, name=form.name.data, role="teacher",
-                           password_hash=hash_password(form.password.data))
-            db.session.add(teacher)
-            db.session.flush()
-            invite.used_by_id = teacher.id
-            db.session.commit()
+            try:
+                teacher = new_user(username, form.name.data, "teacher", hash_password(form.password.data))
+                invite.used_by_id = teacher.id
+                db.session.commit()
+            except IntegrityError:
+                db.session.rollback()
+                form.username.errors.append(USERNAME_TAKEN)
+                return render_template("auth/signup.html", form=form)
             start_session(teacher)
             return redirect(url_for("teach.dashboard"))
     return render_template("auth/signup.html", form=form)

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from ..curriculum.model import Unit
 from .extensions import db
-from .models import Assignment, Classroom, Enrollment, User, utcnow
+from .models import Assignment, Classroom, Enrollment, User, new_user, utcnow
 from .passwords import hash_password, one_time_password
 
 STUDENTS = [("Ana Petrova", "ana"), ("Ben Okafor", "ben"), ("Chloe Martin", "chloe"), ("Dev Sharma", "dev"),
@@ -20,18 +20,14 @@ def create_demo(unit: Unit) -> list[tuple[str, str, str]]:
         raise ValueError("the database already has users; the demo only fills an empty one")
     logins = []
     password = one_time_password()
-    teacher = User(username="teacher", name="Demo Teacher", role="teacher", password_hash=hash_password(password))
-    db.session.add(teacher)
-    db.session.flush()
+    teacher = new_user("teacher", "Demo Teacher", "teacher", hash_password(password))
     logins.append(("teacher", "teacher", password))
     classroom = Classroom(name="History 10B (demo)", teacher_id=teacher.id)
     db.session.add(classroom)
     db.session.flush()
     for name, username in STUDENTS:
         password = one_time_password()
-        student = User(username=username, name=name, role="student", password_hash=hash_password(password))
-        db.session.add(student)
-        db.session.flush()
+        student = new_user(username, name, "student", hash_password(password))
         db.session.add(Enrollment(classroom_id=classroom.id, student_id=student.id))
         logins.append(("student", username, password))
     now = utcnow().replace(second=0, microsecond=0)

@@ -74,8 +74,10 @@ class AssignmentForm(FlaskForm):
                                       [Optional(), NumberRange(1, 600, "Between 1 and 600 minutes.")])
     attempts_allowed = IntegerField("Attempts allowed", [DataRequired(), NumberRange(1, 20, "Between 1 and 20.")],
                                     default=1)
-    grading_method = SelectField("Grade by", choices=[SelectChoice(k, v) for k, v in GRADING_METHODS.items()], default="highest")
-    review_policy = SelectField("Students see answers and feedback", choices=[SelectChoice(k, v) for k, v in REVIEW_POLICIES.items()],
+    grading_method = SelectField("Grade by", choices=[SelectChoice(k, v) for k, v in GRADING_METHODS.items()],
+                                 default="highest")
+    review_policy = SelectField("Students see answers and feedback",
+                                choices=[SelectChoice(k, v) for k, v in REVIEW_POLICIES.items()],
                                 default="after_due")
     shuffle_questions = BooleanField("Shuffle questions", default=True)
     shuffle_options = BooleanField("Shuffle options", default=True)

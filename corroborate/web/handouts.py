@@ -21,7 +21,8 @@ bp = Blueprint("handouts", __name__)
 def cache() -> HandoutCache:
     found = current_app.extensions.get("corroborate.handouts")
     if found is None:
-        directory = Path(current_app.config.get("HANDOUT_CACHE_DIR") or Path(current_app.config["CACHE_DIR"]) / "handouts")
+        directory = Path(current_app.config.get("HANDOUT_CACHE_DIR")
+                         or Path(current_app.config["CACHE_DIR"]) / "handouts")
         found = current_app.extensions["corroborate.handouts"] = HandoutCache(directory)
     return found
 

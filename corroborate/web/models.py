@@ -129,6 +129,16 @@ def find_user(username: str) -> User | None:
     return db.session.scalar(select(User).where(User.username == username.strip().lower()))
 
 
+def new_user(username: str, name: str, role: str, password_hash: str, must_change_password: bool = False) -> User:
+    """Add an account to the session and give it an id (the caller commits). A taken username raises
+    IntegrityError at the flush, so two sign-ups racing for one name cannot both succeed."""
+    user = User(username=username, name=name, role=role, password_hash=password_hash,
+                must_change_password=must_change_password)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
 class ModuleSnapshot(db.Model):
     """A built module exactly as an attempt saw it (JSON with keys); attempts point here, so edits never regrade."""
 

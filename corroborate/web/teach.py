@@ -12,7 +12,7 @@ from .auth import end_sessions, role_required
 from .extensions import db
 from .forms import AssignmentForm, ClassForm, RosterForm
 from .generated import selection_for_form, store_selection
-from .models import Assignment, Classroom, Enrollment, User, find_user, utcnow
+from .models import Assignment, Classroom, Enrollment, User, find_user, new_user, utcnow
 from .passwords import hash_password, one_time_password
 from .roster import read_roster
 from .state import unit
@@ -113,10 +113,7 @@ def upload_roster(class_id: int):
     slips = []
     for row in rows:
         password = one_time_password()
-        student = User(username=row.username, name=row.name, role="student", password_hash=hash_password(password),
-                       must_change_password=True)
-        db.session.add(student)
-        db.session.flush()
+        student = new_user(row.username, row.name, "student", hash_password(password), must_change_password=True)
         db.session.add(Enrollment(classroom_id=found.id, student_id=student.id))
         slips.append((student, password))
     db.session.commit()

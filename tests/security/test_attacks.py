@@ -11,9 +11,9 @@ import pytest
 
 from corroborate.handouts.pdf import render_pdf
 from corroborate.web.extensions import db
-from corroborate.web.models import Attempt, Response
+from corroborate.web.models import Response
 from tests import factories as f
-from tests.conftest import csrf_token, login, post, sqlite_app
+from tests.conftest import csrf_token, login, sqlite_app
 from tests.web.test_quiz_engine import put, start, student_client, submit
 
 

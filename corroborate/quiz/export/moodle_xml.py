@@ -1,11 +1,11 @@
 """Moodle XML (https://docs.moodle.org/en/Moodle_XML_format): every item type, as Moodle's own question types.
 
 single/multiple → ``multichoice`` (``<single>`` true/false; a multiple-response item's right options share 100% and
-each wrong one costs one right option's share), truefalse → ``truefalse``, matching → ``matching`` (a distractor is a ``<subquestion>`` with
-empty text), ordering → ``ordering`` (in Moodle core since 4.4, a plugin before; answers in the right order, graded
-on every pair of elements like Corroborate), short → ``shortanswer`` (case ignored), cloze → ``cloze``, Moodle's
-name for an embedded-answers (multianswer) question, each blank a ``{w:SHORTANSWER:=a~=b}``; essay → ``essay`` with
-the rubric as information for graders.
+each wrong one costs one right option's share), truefalse → ``truefalse``, matching → ``matching`` (a distractor is
+a ``<subquestion>`` with empty text), ordering → ``ordering`` (in Moodle core since 4.4, a plugin before; answers in
+the right order, graded on every pair of elements like Corroborate), short → ``shortanswer`` (case ignored), cloze →
+``cloze``, Moodle's name for an embedded-answers (multianswer) question, each blank a ``{w:SHORTANSWER:=a~=b}``;
+essay → ``essay`` with the rubric as information for graders.
 
 Each skill becomes a category; each question is named by its item id, has the item's points as its default mark
 (a cloze's mark is the sum of its blanks' weights, so each blank weighs points/blanks when that is whole, else 1),
