@@ -38,6 +38,7 @@ class Student(HttpUser):
         self.done = True                                     # one quiz per student, whatever happens below
         page = self.client.get(f"/learn/assignments/{ASSIGNMENT}", name="assignment page").text
         token = CSRF.search(page)[1]
+        self.client.close()      # as a browser would, open a fresh connection after minutes of idling
         time.sleep(max(0.0, START_AT - time.time()))        # the teacher says "start now": everyone clicks at once
         started = self.client.post(f"/learn/assignments/{ASSIGNMENT}/start", name="start quiz",
                                    data={"csrf_token": token})

@@ -14,6 +14,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -33,17 +34,21 @@ class AttemptRefused(Exception):
         self.reason, self.status = reason, status
 
 
-def snapshot(module: Module) -> ModuleSnapshot:
-    found = db.session.get(ModuleSnapshot, module.version)
-    if found is not None:
-        return found
+def snapshot(module: Module) -> str:
+    """Store the module as attempts will see it, once; returns its version. Versions this app has seen stored
+    are remembered (snapshots are never deleted), so a class starting together does not look them up each time."""
+    stored = current_app.extensions.setdefault("corroborate.snapshots", set())
+    if module.version in stored or db.session.get(ModuleSnapshot, module.version) is not None:
+        stored.add(module.version)
+        return module.version
     try:
         db.session.add(ModuleSnapshot(version=module.version, module_id=module.id,
                                       data=json.dumps(module_json(module), ensure_ascii=False)))
         db.session.commit()
     except IntegrityError:                     # another request stored it first
         db.session.rollback()
-    return db.session.get(ModuleSnapshot, module.version)
+    stored.add(module.version)
+    return module.version
 
 
 _items_cache: dict[str, dict[str, Item]] = {}
@@ -87,8 +92,8 @@ def start(assignment: Assignment, student: User, module: Module, now: datetime |
         Attempt.assignment_id == assignment.id, Attempt.student_id == student.id)) or 0
     if used >= assignment.attempts_allowed:
         raise AttemptRefused("You have used all your attempts at this quiz.")
-    stored = snapshot(module)
-    items = list(snapshot_items(stored.version).values())
+    version = snapshot(module)
+    items = list(snapshot_items(version).values())
     number = used + 1
     deadline = assignment.due_at
     if assignment.time_limit_minutes:
@@ -96,7 +101,7 @@ def start(assignment: Assignment, student: User, module: Module, now: datetime |
     layout = layout_for(items, f"{assignment.variant_seed}:{student.id}:{number}", assignment.shuffle_questions,
                         assignment.shuffle_options)
     attempt = Attempt(assignment_id=assignment.id, student_id=student.id, number=number,
-                      module_version=stored.version, layout=json.dumps(layout), started_at=now, deadline=deadline,
+                      module_version=version, layout=json.dumps(layout), started_at=now, deadline=deadline,
                       points_possible=sum(i.points for i in items))
     try:
         with db.session.begin_nested():

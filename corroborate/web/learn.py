@@ -8,6 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 
 from ..quiz.items import grade
 from ..quiz.present import answer_from_form, student_item
@@ -24,13 +25,14 @@ bp = Blueprint("learn", __name__, url_prefix="/learn")
 
 
 def student_assignment(assignment_id: int) -> Assignment:
-    """The assignment, if it belongs to a class the signed-in student is in; 404 otherwise."""
-    assignment = db.session.get(Assignment, assignment_id)
-    if assignment is None or not db.session.scalar(select(Enrollment.id).where(
-            Enrollment.classroom_id == assignment.classroom_id, Enrollment.student_id == current_user.id)):
+    """The assignment, if it belongs to a class the signed-in student is in and the class is not archived; 404
+    otherwise. One query."""
+    assignment = db.session.scalar(
+        select(Assignment).join(Classroom).join(Enrollment, Enrollment.classroom_id == Classroom.id)
+        .where(Assignment.id == assignment_id, Enrollment.student_id == current_user.id,
+               Classroom.archived.is_(False)).options(contains_eager(Assignment.classroom)))
+    if assignment is None:
         abort(404, "There is no such assignment in your classes.")
-    if assignment.classroom.archived:
-        abort(404, "This class has been archived.")
     return assignment
 
 
@@ -132,7 +134,9 @@ def start(assignment_id: int):
     except engine.AttemptRefused as refused:
         flash(refused.reason, "error")
         return redirect(url_for("learn.assignment", assignment_id=found.id))
-    return redirect(url_for("learn.take", attempt_id=attempt.id))
+    # Answer with the quiz itself rather than a redirect: when a whole class presses Start together, every request
+    # saved counts (quiz.js then shows the attempt's own address; starting again returns the same attempt).
+    return quiz_page(attempt, module)
 
 
 def item_html(version: str, view: dict, number: int, value: object):
@@ -149,21 +153,24 @@ def item_html(version: str, view: dict, number: int, value: object):
 @role_required("student")
 def take(attempt_id: int):
     attempt = own_attempt(attempt_id)
-    student_assignment(attempt.assignment_id)
+    assignment = student_assignment(attempt.assignment_id)
     if attempt.submitted or attempt.deadline <= utcnow():
         if not attempt.submitted:
             engine.submit(attempt)
         return redirect(url_for("learn.review", attempt_id=attempt.id))
+    return quiz_page(attempt, unit().module(assignment.module_id))
+
+
+def quiz_page(attempt: Attempt, module):
     items = engine.snapshot_items(attempt.module_version)
     layout = json.loads(attempt.layout)
     saved = {r.item_id: {"value": json.loads(r.value), "seq": r.seq} for r in attempt.responses}
     views = [item_html(attempt.module_version, student_item(items[item_id], layout), number,
                        saved.get(item_id, {}).get("value"))
              for number, item_id in enumerate((i for i in layout["items"] if i in items), start=1)]
-    module = unit().module(attempt.assignment.module_id)
     return render_template("learn/take.html", attempt=attempt, items=views, saved=saved, module=module,
                            state={"attempt": attempt.id, "deadline": attempt.deadline.isoformat() + "Z",
-                                  "saved": saved,
+                                  "saved": saved, "url": url_for("learn.take", attempt_id=attempt.id),
                                   "save_url": url_for("api.save_answer", attempt_id=attempt.id, item_id="__ITEM__"),
                                   "submit_url": url_for("api.submit", attempt_id=attempt.id),
                                   "review_url": url_for("learn.review", attempt_id=attempt.id)})

@@ -14,6 +14,7 @@
   var retryDelay = 1000;
   var retryTimer = null;
   var submitting = false;
+  if (window.location.pathname !== state.url) history.replaceState(null, "", state.url);   // after "Start"
 
   function readLocal() {
     try { return JSON.parse(localStorage.getItem(storeKey)) || {}; } catch (e) { return {}; }

@@ -89,3 +89,20 @@ def test_essay_waits_for_a_teacher_and_scores_by_rubric_level():
     assert grade(item, "My answer").pending
     assert rubric_score(item, "proficient") == 1.0
     assert rubric_score(item, "emergent") == pytest.approx(2 / 3)
+
+
+def test_item_analysis_facility_discrimination_and_distractors():
+    from corroborate.quiz.analysis import item_stats, mastery
+    easy = choice()
+    hard = Item("h", "single", "Hard?", "corroboration", options=(Option("a", "A", True), Option("b", "B")))
+    items = [easy, hard]
+    # ten students: everyone gets `easy`; only the five strongest get `hard`
+    scores = {f"s{n}": {"q": 1.0, "h": 1.0 if n >= 5 else 0.0} for n in range(10)}
+    choices = {f"s{n}": {"q": "b", "h": "a" if n >= 5 else "b"} for n in range(10)}
+    by_id = {s.item_id: s for s in item_stats(items, scores, choices)}
+    assert by_id["q"].facility == 1.0 and by_id["q"].discrimination == 0.0
+    assert by_id["h"].facility == 0.5 and by_id["h"].discrimination == 1.0
+    assert by_id["h"].choices == {"a": 5, "b": 5}
+    skills = mastery(items, scores)
+    assert skills["s0"] == {"sourcing": 1.0, "corroboration": 0.0}
+    assert item_stats(items, {"s1": {"q": 1.0}}, {})[0].discrimination is None     # too few students

@@ -8,6 +8,12 @@ from tests import factories as f
 from tests.conftest import csrf_token, login, post, sqlite_app
 
 
+@pytest.fixture
+def app(any_app):
+    """These database-backed tests run on SQLite and on PostgreSQL."""
+    return any_app
+
+
 def test_student_joins_with_a_class_code_and_lands_on_the_dashboard(app, client):
     teacher = f.user(app, "teach", "teacher")
     code = f.join_code(app, f.classroom(app, teacher, "History 10B"))

@@ -22,6 +22,12 @@ STUDENT_ROUTES = [("GET", "/learn/"), ("POST", "/learn/join"), ("GET", "/learn/a
 CLASS_A_ONLY = [r for r in STUDENT_ROUTES if "{" in r[1]]
 
 
+@pytest.fixture
+def app(any_app):
+    """These database-backed tests run on SQLite and on PostgreSQL."""
+    return any_app
+
+
 def call(client, method, url, token=None):
     data = {"csrf_token": token} if token else {}
     return client.get(url) if method == "GET" else client.post(url, data=data)

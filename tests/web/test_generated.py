@@ -1,6 +1,8 @@
 """A teacher previews generated items, keeps some, and chooses them for an assignment; students then get them."""
 from __future__ import annotations
 
+import pytest
+
 import re
 
 from corroborate.web.extensions import db
@@ -8,6 +10,12 @@ from corroborate.web.models import Assignment, Attempt
 from tests import factories as f
 from tests.conftest import csrf_token, login
 from tests.web.test_quiz_engine import start, student_client
+
+
+@pytest.fixture
+def app(any_app):
+    """These database-backed tests run on SQLite and on PostgreSQL."""
+    return any_app
 
 
 def test_keep_generated_items_and_add_them_to_an_assignment(app):

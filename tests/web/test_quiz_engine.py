@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 from datetime import timedelta
 
@@ -23,9 +24,10 @@ def student_client(app, username="student-a"):
 
 
 def start(app, client, token, assignment_id) -> int:
+    """Press Start: the answer is the quiz page itself, whose state names the attempt."""
     response = client.post(f"/learn/assignments/{assignment_id}/start", data={"csrf_token": token})
-    assert response.status_code == 302, response.get_data(as_text=True)
-    return int(response.headers["Location"].rstrip("/").split("/")[-1])
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return json.loads(re.search(r'id="quiz-state">(.*?)</script>', response.get_data(as_text=True), re.S)[1])["attempt"]
 
 
 def put(client, token, attempt_id, item, value, seq):
@@ -288,3 +290,20 @@ def test_review_after_due_date_shows_keys_and_feedback(any_app):
         db.session.commit()
     review = client.get(f"/learn/attempts/{attempt_id}/review").get_data(as_text=True)
     assert "No; Davies is the one judged." in review and "Answer:" in review
+
+
+@pytest.mark.parametrize("opens_in, due_in, message", [
+    (timedelta(days=1), timedelta(days=2), "This quiz opens on"),
+    (timedelta(days=-3), timedelta(days=-1), "This quiz is closed: its due date has passed."),
+])
+def test_a_quiz_not_yet_open_or_closed_says_so(any_app, opens_in, due_in, message):
+    teacher = f.user(any_app, "t", "teacher")
+    student = f.user(any_app, "s")
+    class_id = f.classroom(any_app, teacher, students=(student,))
+    assignment_id = f.assignment(any_app, class_id, opens_in=opens_in, due_in=due_in)
+    client, token = student_client(any_app, "s")
+    page = client.post(f"/learn/assignments/{assignment_id}/start", data={"csrf_token": token},
+                       follow_redirects=True).get_data(as_text=True)
+    assert message in page
+    with any_app.app_context():
+        assert db.session.query(Attempt).count() == 0

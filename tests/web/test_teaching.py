@@ -1,6 +1,8 @@
 """Teacher flows: classes, rosters with login slips, assignments, grading written answers, gradebook CSV, analysis."""
 from __future__ import annotations
 
+import pytest
+
 import csv
 import io
 import re
@@ -12,6 +14,12 @@ from corroborate.web.models import Assignment, Attempt, Classroom, User
 from tests import factories as f
 from tests.conftest import csrf_token, login, post
 from tests.web.test_quiz_engine import put, start, student_client, submit
+
+
+@pytest.fixture
+def app(any_app):
+    """These database-backed tests run on SQLite and on PostgreSQL."""
+    return any_app
 
 
 def teacher_client(app, username="teacher-a"):
