@@ -139,14 +139,23 @@ def start(assignment_id: int):
     return quiz_page(attempt, module)
 
 
-def item_html(version: str, view: dict, number: int, value: object):
-    """A question's HTML; unanswered ones (every question when a quiz starts) are rendered once per version, order
-    and position, since thirty students starting together see the same questions in a handful of orders."""
-    render = lambda: render_template("learn/item.html", item=view, number=number, value=value)  # noqa: E731
-    if value is not None:
-        return Markup(render())
-    order = tuple(o["id"] for o in view.get("options", view.get("rights", view.get("elements", ()))))
-    return fragment(("quiz-item", version, view["id"], order, number), render)
+def item_html(version: str, view: dict, number: int, value: object) -> Markup:
+    """A question as the student answers it. The controls of an unanswered question (every question when a quiz
+    starts) are rendered once per version and order of choices: a class starting together sees a handful of orders."""
+    def render() -> Markup:
+        return Markup(render_template("learn/item.html", item=view, value=value))
+    if value is None:
+        order = tuple(o["id"] for o in view.get("options", view.get("rights", view.get("elements", ()))))
+        controls = fragment(("quiz-item", version, view["id"], order), render)
+    else:
+        controls = render()
+    points = f"{view['points']:g}"
+    return Markup(
+        '<li class="item item-{type}" data-item="{id}" data-type="{type}"><fieldset><legend>'
+        '<span class="number">Question {number}</span> <span class="points">{points} point{plural}</span></legend>'
+        '<div class="prompt" id="prompt-{id}">{prompt}</div>{controls}</fieldset></li>'
+    ).format(type=view["type"], id=view["id"], number=number, points=points, plural="" if points == "1" else "s",
+             prompt=Markup(view["prompt"]), controls=controls)
 
 
 @bp.get("/attempts/<int:attempt_id>")

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -176,9 +175,3 @@ def test_display_text_is_clean(blocks):
     assert blocks and all(b.text for b in blocks)
     assert not [b for b in blocks if "~" in b.text or "\n" in b.text or "  " in b.text]
     assert {b.kind for b in blocks} == {"body", "heading", "note"}
-
-
-def test_reader_is_fast(text):
-    start = time.perf_counter()
-    read_ocr(text)
-    assert time.perf_counter() - start < 1.0
