@@ -33,7 +33,8 @@ setup: system-deps $(VENV)/.runtime
 	$(FLASK) demo --if-empty
 
 run: setup
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	@echo "Corroborate on http://$(HOST):$(PORT)/ (logins above; Ctrl-C stops it)"
+	CORROBORATE_BIND=$(HOST):$(PORT) $(BIN)/gunicorn 'app:create_app()'
 
 # The database tests run on SQLite and, when PostgreSQL can be started here, on PostgreSQL too.
 test: system-deps browser-deps $(VENV)/.dev
