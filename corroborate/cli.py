@@ -7,7 +7,7 @@ from functools import wraps
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
 from .corpus.locate import Hit
@@ -18,11 +18,6 @@ from .web.state import corpus as app_corpus
 from .web.state import unit as app_unit
 
 corpus_cli = AppGroup("corpus", help="Read, search and export the source library.")
-
-
-def _corpus():
-    from flask import current_app
-    return app_corpus(current_app)
 
 
 def friendly_errors(command):
@@ -46,7 +41,7 @@ def _emit(data) -> None:
 @friendly_errors
 def stats(as_json: bool) -> None:
     """Passages per source and kind."""
-    data = _corpus().stats()
+    data = app_corpus().stats()
     if as_json:
         return _emit(data)
     click.echo(f"corpus {data['version']}: {data['passages']} passages")
@@ -66,7 +61,7 @@ def stats(as_json: bool) -> None:
 @friendly_errors
 def search(query: str, source: str | None, limit: int, as_json: bool) -> None:
     """Passages that best match QUERY (BM25)."""
-    library = _corpus()
+    library = app_corpus()
     if source and library.source(source) is None:
         raise click.BadParameter(f"unknown source {source!r}", param_hint="--source")
     hits = library.search(query, source=source, limit=limit)
@@ -86,7 +81,7 @@ def search(query: str, source: str | None, limit: int, as_json: bool) -> None:
 @friendly_errors
 def locate(text: str, source: str | None, as_json: bool) -> None:
     """Find TEXT verbatim; exit 1 when it is not found."""
-    library = _corpus()
+    library = app_corpus()
     if source and library.source(source) is None:
         raise click.BadParameter(f"unknown source {source!r}", param_hint="--source")
     try:
@@ -108,7 +103,7 @@ def locate(text: str, source: str | None, as_json: bool) -> None:
 @friendly_errors
 def export(output: str) -> None:
     """Write every source and passage (with locators and citations) as JSON."""
-    library = _corpus()
+    library = app_corpus()
     data = {
         "version": library.version,
         "sources": [s.to_json() for s in library.sources],
@@ -122,8 +117,7 @@ def export(output: str) -> None:
 curriculum_cli = AppGroup("curriculum", help="Check, build and export the curated modules.")
 
 
-def _curriculum_dir():
-    from flask import current_app
+def _curriculum_dir() -> Path:
     return Path(current_app.config["CURRICULUM_DIR"])
 
 
@@ -131,7 +125,7 @@ def _curriculum_dir():
 @friendly_errors
 def curriculum_check() -> None:
     """Verify every module against the sources; exit 1 with file:line messages on any error."""
-    problems = check(_curriculum_dir(), _corpus())
+    problems = check(_curriculum_dir(), app_corpus())
     for problem in problems:
         click.echo(str(problem), err=problem.severity == "error")
     errors = sum(p.severity == "error" for p in problems)
@@ -153,12 +147,10 @@ def curriculum_build(handouts: bool) -> None:
                    f"{len(module.exercises)} exercises, {len(module.items)} items")
     click.echo(f"unit {unit.version}: {len(unit.modules)} module(s)")
     if handouts:
-        from flask import current_app
-
         from .handouts.render import EDITIONS, Request
         from .web.handouts import cache
 
-        sources = {s.id: s for s in _corpus().sources}
+        sources = {s.id: s for s in app_corpus().sources}
         paper = current_app.config.get("HANDOUT_PAPER", "a4")
         for module in unit.modules:
             for edition in EDITIONS:
@@ -178,9 +170,8 @@ def curriculum_export(output: str) -> None:
 
 
 def _built_unit():
-    from flask import current_app
     try:
-        return app_unit(current_app)
+        return app_unit()
     except CurriculumError as error:
         for problem in error.problems:
             click.echo(str(problem), err=True)
@@ -198,8 +189,6 @@ def _built_unit():
 @friendly_errors
 def handout(module_id: str, edition: str, form: str, paper: str | None, output: str) -> None:
     """Write a module's handout as PDF."""
-    from flask import current_app
-
     from .handouts.render import Request
     from .web.handouts import cache
 
@@ -210,7 +199,7 @@ def handout(module_id: str, edition: str, form: str, paper: str | None, output: 
         request = Request(module, edition, form.upper(), paper or current_app.config.get("HANDOUT_PAPER", "a4"))
     except ValueError as error:
         raise click.BadParameter(str(error)) from None
-    path = cache().ensure(request, {s.id: s for s in _corpus().sources})
+    path = cache().ensure(request, {s.id: s for s in app_corpus().sources})
     with open(output, "wb") as handle:
         handle.write(path.read_bytes())
     click.echo(f"wrote {output}")
@@ -231,7 +220,7 @@ def quiz_export(module_id: str, fmt: str, output: str) -> None:
     module = _built_unit().module(module_id)
     if module is None:
         raise click.BadParameter(f"no module {module_id!r}", param_hint="MODULE_ID")
-    data = EXPORTERS[fmt](module, list(module.items), {s.id: s for s in _corpus().sources})
+    data = EXPORTERS[fmt](module, list(module.items), {s.id: s for s in app_corpus().sources})
     with open(output, "wb") as handle:
         handle.write(data)
     click.echo(f"wrote {len(module.items)} item(s) to {output}")
@@ -280,13 +269,12 @@ def invite() -> None:
 @click.option("--if-empty", is_flag=True, help="Do nothing (but show the saved logins) when users exist.")
 def demo(if_empty: bool) -> None:
     """Create a demo teacher, a class of five students and two assignments, and print the logins."""
-    from flask import current_app
 
     from .web.demo import create_demo
 
     path = Path(current_app.instance_path) / "demo-logins.txt"
     try:
-        logins = create_demo(app_unit(current_app))
+        logins = create_demo(app_unit())
     except ValueError as error:
         if if_empty:
             click.echo(path.read_text().rstrip() if path.exists() else "The database already has users.")
