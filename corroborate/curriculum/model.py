@@ -45,6 +45,7 @@ class Locator:
     chapter: str | None = None
     page: int | None = None
     citation: dict | None = None   # for compilation records: the original work the compiler quoted
+    heading: str | None = None     # for compilation records: the compiler's heading (a claim) over the quotation
 
 
 @dataclass(frozen=True)

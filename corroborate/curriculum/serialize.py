@@ -41,7 +41,8 @@ def module_json(module: Module, with_version: bool = True) -> dict:
              "passages": list(e.locator.passages) if e.locator else [],
              "start": e.locator.start if e.locator else None, "end": e.locator.end if e.locator else None,
              "chapter": e.locator.chapter if e.locator else None, "page": e.locator.page if e.locator else None,
-             "citation": e.locator.citation if e.locator else None}
+             "citation": e.locator.citation if e.locator else None,
+             "heading": e.locator.heading if e.locator else None}
             for e in module.excerpts
         ],
         "exercises": [

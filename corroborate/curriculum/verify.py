@@ -37,4 +37,4 @@ def _locator(hit: Hit, corpus: Corpus) -> Locator:
     passage = corpus.passage(hit.passage)
     citation = passage.citation.to_json() if passage and passage.citation else None
     return Locator(hit.passage, hit.passages, hit.start, hit.end, passage.chapter if passage else None,
-                   passage.page if passage else None, citation)
+                   passage.page if passage else None, citation, passage.heading if passage else None)

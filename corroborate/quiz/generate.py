@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from ..corpus.sources import Source
 from ..curriculum.markup import plain, sanitize
 from ..curriculum.model import Excerpt, Module
-from .items import Blank, Item, Option, Pair
+from .items import Blank, Item, Level, Option, Pair
 
 STOPWORDS = frozenset("""a an and are as at be but by for from had has have he her his i in is it its of on or our she
 that the their them they this to was we were which who will with would not no so than then there these those""".split())
@@ -141,6 +141,37 @@ def sourcing(module: Module, sources: dict[str, Source], rng: random.Random) -> 
                        explanation=f"<p>{source.production}</p>")
 
 
+def headings(module: Module, sources: dict[str, Source], rng: random.Random) -> Iterator[Item]:
+    """For a quotation in a compilation: what does the compiler's heading over it claim, and does the passage
+    support it? A written answer, marked with a rubric."""
+    for excerpt in module.excerpts:
+        citation = excerpt.locator.citation if excerpt.locator else None
+        heading = excerpt.locator.heading if excerpt.locator else None
+        if not (citation and heading and citation.get("author")):
+            continue
+        author, compilation = _author(citation["author"]), sources[excerpt.source]
+        prompt = (f"In <cite>{html.escape(compilation.title)}</cite>, the compiler put the heading "
+                  f"“{html.escape(heading.title() if heading.isupper() else heading)}” over this passage by "
+                  f"{html.escape(author)} (Document “{html.escape(_label(excerpt, sources))}”). What is the heading "
+                  "claiming, and does the passage itself support it?")
+        yield Item(_id("heading", excerpt.id), "essay", f"<p>{prompt}</p>", "sourcing", points=3.0,
+                   excerpts=(excerpt.id,), generated=True, rubric=HEADING_RUBRIC)
+
+
+HEADING_RUBRIC = (
+    Level("proficient", "States the heading's claim in your own words, checks it line by line against the passage, "
+          "and notes that the compiler chose and cut the quotation to support the heading.",
+          "<p>The heading claims a conclusion; the passage only reports what its author saw or believed at the time, "
+          "which is not proof of that conclusion. The compiler cut the passage from a longer book and chose it to fit "
+          "the heading, so the heading is the compiler's argument, not the author's.</p>", 3.0),
+    Level("emergent", "States the claim and says whether the passage supports it, without showing where the passage "
+          "falls short or what the compiler did.", "<p>The heading says the trials were fair and the passage mostly "
+          "agrees.</p>", 2.0),
+    Level("basic", "Treats the heading as a fact or as the author's own words.",
+          "<p>The passage proves what the heading says.</p>", 1.0),
+)
+
+
 def _truefalse(answer: bool) -> tuple[Option, Option]:
     return Option("true", "True", answer), Option("false", "False", not answer)
 
@@ -249,7 +280,8 @@ def corroboration(module: Module, sources: dict[str, Source], rng: random.Random
 
 
 GENERATORS: dict[str, Callable] = {
-    "attribution": attribution, "sourcing": sourcing, "perspective": perspectives, "chronology": chronology,
+    "attribution": attribution, "sourcing": sourcing, "heading": headings, "perspective": perspectives,
+    "chronology": chronology,
     "cloze": cloze, "corroboration": corroboration,
 }
 

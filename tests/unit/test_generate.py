@@ -144,3 +144,14 @@ def single(options, prompt="<p>Which source?</p>"):
 ])
 def test_each_quality_rule_catches_its_problem(item, problem):
     assert any(problem in p for p in quality_problems(item))
+
+
+def test_compiler_heading_items_ask_whether_the_passage_supports_the_claim(modules, generated):
+    items = [i for m in generated.values() for i in kind(m, "heading")]
+    assert items and all(i.type == "essay" and [lv.level for lv in i.rubric] == ["proficient", "emergent", "basic"]
+                         for i in items)
+    first_trial = next(m for m in modules if m.id == "first-trial")
+    record = next(e for e in first_trial.excerpts if e.locator.heading)
+    (item,) = [i for i in kind(generated["first-trial"], "heading") if i.excerpts == (record.id,)]
+    assert record.locator.heading.title()[:20] in plain(item.prompt)
+    assert "does the passage itself support it?" in item.prompt
