@@ -91,6 +91,9 @@ def start(assignment: Assignment, student: User, module: Module, now: datetime |
     used = db.session.scalar(select(func.count()).select_from(Attempt).where(
         Attempt.assignment_id == assignment.id, Attempt.student_id == student.id)) or 0
     if used >= assignment.attempts_allowed:
+        current = open_attempt(assignment, student, now)   # another tab may have started it a moment ago
+        if current is not None:
+            return current
         raise AttemptRefused("You have used all your attempts at this quiz.")
     version = snapshot(module)
     items = list(snapshot_items(version).values())
@@ -135,21 +138,25 @@ def save(attempt: Attempt, item_id: str, value: object, seq: int, now: datetime 
     if item_id not in snapshot_items(attempt.module_version):
         raise AttemptRefused(f"This quiz has no question {item_id!r}.", 404)
     encoded = json.dumps(value, ensure_ascii=False)
-    updated = db.session.execute(
-        update(Response).where(Response.attempt_id == attempt.id, Response.item_id == item_id, Response.seq < seq)
-        .values(value=encoded, seq=seq, saved_at=now)).rowcount
-    if updated:
-        db.session.commit()
-        return Saved(item_id, seq, False)
-    try:
-        with db.session.begin_nested():
-            db.session.add(Response(attempt_id=attempt.id, item_id=item_id, value=encoded, seq=seq, saved_at=now))
-        db.session.commit()
-        return Saved(item_id, seq, False)
-    except IntegrityError:
-        current = db.session.scalar(select(Response.seq).where(Response.attempt_id == attempt.id,
-                                                               Response.item_id == item_id))
-        return Saved(item_id, current or seq, True)
+    for _ in range(2):
+        updated = db.session.execute(
+            update(Response).where(Response.attempt_id == attempt.id, Response.item_id == item_id,
+                                   Response.seq < seq).values(value=encoded, seq=seq, saved_at=now)).rowcount
+        if updated:
+            db.session.commit()
+            return Saved(item_id, seq, False)
+        try:
+            with db.session.begin_nested():
+                db.session.add(Response(attempt_id=attempt.id, item_id=item_id, value=encoded, seq=seq,
+                                        saved_at=now))
+            db.session.commit()
+            return Saved(item_id, seq, False)
+        except IntegrityError:
+            continue      # another save inserted the row first (and has committed): the update can now apply
+    current = db.session.scalar(select(Response.seq).where(Response.attempt_id == attempt.id,
+                                                           Response.item_id == item_id))
+    db.session.commit()
+    return Saved(item_id, current or seq, True)
 
 
 def submit(attempt: Attempt, now: datetime | None = None) -> Attempt:
