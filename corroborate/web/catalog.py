@@ -7,7 +7,7 @@ from flask_login import current_user
 from ..curriculum.model import SKILL_LABELS
 from ..quiz.items import TYPE_LABELS
 from .pagecache import fragment, shared_page
-from .state import corpus, unit
+from .state import corpus, module_or_404, unit
 
 bp = Blueprint("catalog", __name__)
 
@@ -15,13 +15,6 @@ bp = Blueprint("catalog", __name__)
 @bp.app_context_processor
 def labels():
     return {"skill_labels": SKILL_LABELS, "type_labels": TYPE_LABELS}
-
-
-def _module(module_id: str):
-    module = unit().module(module_id)
-    if module is None:
-        abort(404, f"There is no module called {module_id!r}.")
-    return module
 
 
 @bp.get("/")
@@ -33,7 +26,7 @@ def index():
 @bp.get("/modules/<module_id>")
 @shared_page
 def module(module_id: str):
-    found = _module(module_id)
+    found = module_or_404(module_id)
     teacher = current_user.is_authenticated and current_user.is_teacher
     body = fragment(("module", found.version, teacher), lambda: render_template(
         "catalog/module_body.html", module=found, sources={s.id: s for s in corpus().sources}))
@@ -44,7 +37,7 @@ def module(module_id: str):
 @shared_page
 def exercise(module_id: str, exercise_id: str):
     """The side-by-side view: an exercise's excerpts in columns (stacked on phones) under its prompt."""
-    found = _module(module_id)
+    found = module_or_404(module_id)
     chosen = next((e for e in found.exercises if e.id == exercise_id), None)
     if chosen is None:
         abort(404, f"Module {module_id!r} has no exercise {exercise_id!r}.")

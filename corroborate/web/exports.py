@@ -8,7 +8,7 @@ from flask_login import current_user
 from ..quiz.export import EXPORTERS, FILE_SUFFIX, MIMETYPE
 from .auth import role_required
 from .generated import generated_for, kept_ids
-from .state import corpus, unit
+from .state import corpus, module_or_404
 
 bp = Blueprint("exports", __name__, url_prefix="/teach")
 
@@ -16,9 +16,7 @@ bp = Blueprint("exports", __name__, url_prefix="/teach")
 @bp.get("/modules/<module_id>/export/<fmt>")
 @role_required("teacher")
 def export(module_id: str, fmt: str):
-    module = unit().module(module_id)
-    if module is None:
-        abort(404, f"There is no module called {module_id!r}.")
+    module = module_or_404(module_id)
     if fmt not in EXPORTERS:
         abort(404, f"Unknown format {fmt!r}; use one of {', '.join(EXPORTERS)}.")
     kept = kept_ids(current_user.id, module.id)

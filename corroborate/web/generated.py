@@ -6,7 +6,7 @@ import hashlib
 import json
 from dataclasses import replace
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -16,7 +16,7 @@ from ..quiz.items import Item
 from .auth import role_required
 from .extensions import db
 from .models import Assignment, GeneratedChoice
-from .state import corpus, unit
+from .state import corpus, module_or_404
 
 bp = Blueprint("generated", __name__, url_prefix="/teach")
 
@@ -50,9 +50,7 @@ def module_for(assignment: Assignment, module: Module) -> Module:
 @bp.route("/modules/<module_id>/generated", methods=["GET", "POST"])
 @role_required("teacher")
 def preview(module_id: str):
-    module = unit().module(module_id)
-    if module is None:
-        abort(404, f"There is no module called {module_id!r}.")
+    module = module_or_404(module_id)
     items = generated_for(module)
     if request.method == "POST":
         keep = set(request.form.getlist("keep")) & {i.id for i in items}

@@ -12,7 +12,7 @@ from ..handouts.render import EDITIONS, PAPERS, HandoutCache, Request
 from .auth import role_required
 from .extensions import db
 from .models import Enrollment
-from .state import corpus, unit
+from .state import corpus, module_or_404
 from .teach import owned_assignment
 
 bp = Blueprint("handouts", __name__)
@@ -47,9 +47,7 @@ def serve(handout: Request, filename: str):
 
 
 def _parse(module_id: str) -> Request:
-    module = unit().module(module_id)
-    if module is None:
-        abort(404, f"There is no module called {module_id!r}.")
+    module = module_or_404(module_id)
     edition = request.args.get("edition", "student")
     paper = request.args.get("paper", current_app.config.get("HANDOUT_PAPER", "a4"))
     form = request.args.get("form", "A").upper()
@@ -71,9 +69,7 @@ def module_handout(module_id: str):
 def class_set(assignment_id: int):
     """One PDF with a copy for each student of the class, each with the student's own form and name."""
     assignment = owned_assignment(assignment_id)
-    module = unit().module(assignment.module_id)
-    if module is None:
-        abort(404, "This module is no longer available.")
+    module = module_or_404(assignment.module_id)
     students = db.session.scalars(select(Enrollment).where(Enrollment.classroom_id == assignment.classroom_id)).all()
     names = tuple(sorted((e.student.name for e in students), key=str.casefold))
     if not names:

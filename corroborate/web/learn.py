@@ -19,7 +19,7 @@ from .forms import JoinAnotherForm
 from .generated import module_for
 from .models import Assignment, Attempt, Classroom, Enrollment, utcnow
 from .pagecache import fragment
-from .state import unit
+from .state import module_or_404, unit
 
 bp = Blueprint("learn", __name__, url_prefix="/learn")
 
@@ -126,9 +126,7 @@ def assignment(assignment_id: int):
 @role_required("student")
 def start(assignment_id: int):
     found = student_assignment(assignment_id)
-    module = unit().module(found.module_id)
-    if module is None:
-        abort(404, "This module is no longer available.")
+    module = module_or_404(found.module_id)
     try:
         attempt = engine.start(found, current_user, module_for(found, module))
     except engine.AttemptRefused as refused:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, current_app
+from flask import Flask, abort, current_app
 
 from ..corpus.store import Corpus
 from ..curriculum.build import build_unit
@@ -16,6 +16,14 @@ def corpus(app: Flask | None = None) -> Corpus:
     if found is None:
         found = Corpus.open(Path(app.config["SEEDS_DIR"]), Path(app.config["CACHE_DIR"]))
         app.extensions["corroborate.corpus"] = found
+    return found
+
+
+def module_or_404(module_id: str):
+    """The built module with this id, or a 404 that says so."""
+    found = unit().module(module_id)
+    if found is None:
+        abort(404, f"There is no module called {module_id!r}.")
     return found
 
 
