@@ -3,22 +3,13 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, abort, jsonify, request, url_for
-from flask_login import current_user
+from flask import Blueprint, jsonify, request, url_for
 
 from . import attempts as engine
 from .auth import role_required
-from .extensions import db
-from .models import Attempt
+from .learn import own_attempt
 
 bp = Blueprint("api", __name__, url_prefix="/api")
-
-
-def _own(attempt_id: int) -> Attempt:
-    attempt = db.session.get(Attempt, attempt_id)
-    if attempt is None or attempt.student_id != current_user.id:
-        abort(404, "There is no such attempt of yours.")
-    return attempt
 
 
 def _refused(refused: engine.AttemptRefused):
@@ -28,7 +19,7 @@ def _refused(refused: engine.AttemptRefused):
 @bp.put("/attempts/<int:attempt_id>/answers/<item_id>")
 @role_required("student")
 def save_answer(attempt_id: int, item_id: str):
-    attempt = _own(attempt_id)
+    attempt = own_attempt(attempt_id)
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or "value" not in body or not isinstance(body.get("seq"), int):
         return jsonify(error="bad request", reason="Send JSON with 'value' and an integer 'seq'."), 400
@@ -42,7 +33,7 @@ def save_answer(attempt_id: int, item_id: str):
 @bp.get("/attempts/<int:attempt_id>")
 @role_required("student")
 def state(attempt_id: int):
-    attempt = _own(attempt_id)
+    attempt = own_attempt(attempt_id)
     return jsonify(attempt=attempt.id, submitted=attempt.submitted, deadline=attempt.deadline.isoformat() + "Z",
                    answers={r.item_id: {"value": json.loads(r.value), "seq": r.seq} for r in attempt.responses})
 
@@ -50,6 +41,6 @@ def state(attempt_id: int):
 @bp.post("/attempts/<int:attempt_id>/submit")
 @role_required("student")
 def submit(attempt_id: int):
-    attempt = _own(attempt_id)
+    attempt = own_attempt(attempt_id)
     engine.submit(attempt)
     return jsonify(submitted=True, review=url_for("learn.review", attempt_id=attempt.id))

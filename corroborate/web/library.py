@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
+from flask_login import current_user
 
+from .pagecache import fragment
 from .state import corpus
 
 bp = Blueprint("library", __name__)
 PAGE_SIZE = 20
-_rendered: dict[tuple[str, str], str] = {}  # (corpus version, source id) → the reader page's HTML
 
 
 @bp.get("/sources")
@@ -23,19 +24,21 @@ def source(source_id: str):
     found = library.source(source_id)
     if found is None:
         abort(404, f"There is no source called {source_id!r}.")
-    etag = f"{library.version}-{source_id}"
+    # the page's header names the signed-in user, so the validator does too
+    etag = f"{library.version}-{source_id}-{current_user.get_id() or 'anonymous'}"
     if request.if_none_match.contains(etag):
         return "", 304
-    key = (library.version, source_id)
-    if key not in _rendered:
+
+    def render_body():
         chapters = library.chapters(source_id)
         notes = {p.id: p for chapter in chapters for p in chapter.passages if p.kind == "note"}
         linked = {note_id for chapter in chapters for p in chapter.passages for note_id in p.notes}
-        _rendered[key] = render_template("library/source.html", source=found, chapters=chapters, notes=notes,
-                                         linked=linked)
-    response = make_response(_rendered[key])
+        return render_template("library/source_body.html", source=found, chapters=chapters, notes=notes,
+                               linked=linked)
+    body = fragment(("source", library.version, source_id), render_body)
+    response = make_response(render_template("library/source.html", source=found, body=body))
     response.set_etag(etag)
-    response.headers["Cache-Control"] = "public, max-age=300"
+    response.headers["Cache-Control"] = "private, max-age=300"
     return response
 
 

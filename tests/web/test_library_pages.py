@@ -76,3 +76,16 @@ def test_security_headers(client):
     assert "script-src 'self'" in response.headers["Content-Security-Policy"]
     assert "frame-ancestors 'self'" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_signed_in_readers_header_is_never_served_to_someone_else(app):
+    from tests import factories as f
+    from tests.conftest import login
+    f.user(app, "rivera", "teacher")
+    teacher = app.test_client()
+    login(teacher, "rivera", f.PASSWORD)
+    assert "Sign out rivera" in teacher.get("/sources/goldman-2008").get_data(as_text=True)
+    anonymous = app.test_client().get("/sources/goldman-2008")
+    page = anonymous.get_data(as_text=True)
+    assert "Sign out rivera" not in page and 'name="csrf-token"' not in page and "Sign in" in page
+    assert anonymous.headers["ETag"] != teacher.get("/sources/goldman-2008").headers["ETag"]
