@@ -7,6 +7,7 @@ from flask import Blueprint, jsonify, request, url_for
 
 from . import attempts as engine
 from .auth import role_required
+from .database import reads_first
 from .learn import own_attempt
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -17,6 +18,7 @@ def _refused(refused: engine.AttemptRefused):
 
 
 @bp.put("/attempts/<int:attempt_id>/answers/<item_id>")
+@reads_first
 @role_required("student")
 def save_answer(attempt_id: int, item_id: str):
     attempt = own_attempt(attempt_id)
@@ -39,6 +41,7 @@ def state(attempt_id: int):
 
 
 @bp.post("/attempts/<int:attempt_id>/submit")
+@reads_first
 @role_required("student")
 def submit(attempt_id: int):
     attempt = own_attempt(attempt_id)

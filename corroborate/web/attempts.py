@@ -15,13 +15,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..curriculum.model import Module
 from ..curriculum.serialize import item_from_json, module_json
 from ..quiz.items import Item, grade
 from ..quiz.present import layout_for
+from .database import writing
 from .extensions import db
 from .models import Assignment, Attempt, ModuleSnapshot, Response, User, utcnow
 
@@ -34,32 +35,39 @@ class AttemptRefused(Exception):
         self.reason, self.status = reason, status
 
 
+_items_cache: dict[str, dict[str, Item]] = {}
+
+
 def snapshot(module: Module) -> str:
     """Store the module as attempts will see it, once; returns its version. Versions this app has seen stored
-    are remembered (snapshots are never deleted), so a class starting together does not look them up each time."""
+    are remembered (snapshots are never deleted), so a class starting together does not look them up each time,
+    and their items are taken from the module itself (a request that began reading before another stored the
+    snapshot could not read it back yet)."""
     stored = current_app.extensions.setdefault("corroborate.snapshots", set())
-    if module.version in stored or db.session.get(ModuleSnapshot, module.version) is not None:
+    data = json.dumps(module_json(module), ensure_ascii=False) if module.version not in _items_cache or \
+        module.version not in stored else None
+    if module.version not in stored:
+        if db.session.get(ModuleSnapshot, module.version) is None:
+            try:
+                with writing():
+                    db.session.add(ModuleSnapshot(version=module.version, module_id=module.id, data=data))
+            except IntegrityError:                     # another request stored it first
+                pass
         stored.add(module.version)
-        return module.version
-    try:
-        db.session.add(ModuleSnapshot(version=module.version, module_id=module.id,
-                                      data=json.dumps(module_json(module), ensure_ascii=False)))
-        db.session.commit()
-    except IntegrityError:                     # another request stored it first
-        db.session.rollback()
-    stored.add(module.version)
+    if module.version not in _items_cache:
+        _items_cache[module.version] = _items(json.loads(data))     # exactly what the stored snapshot reads back
     return module.version
-
-
-_items_cache: dict[str, dict[str, Item]] = {}
 
 
 def snapshot_items(version: str) -> dict[str, Item]:
     """Items of a stored module version (snapshots never change, so they are parsed once per process)."""
     if version not in _items_cache:
-        data = json.loads(db.session.get(ModuleSnapshot, version).data)
-        _items_cache[version] = {i["id"]: item_from_json(i) for i in data["items"]}
+        _items_cache[version] = _items(json.loads(db.session.get(ModuleSnapshot, version).data))
     return _items_cache[version]
+
+
+def _items(data: dict) -> dict[str, Item]:
+    return {i["id"]: item_from_json(i) for i in data["items"]}
 
 
 def attempts_of(assignment: Assignment, student: User) -> list[Attempt]:
@@ -67,10 +75,11 @@ def attempts_of(assignment: Assignment, student: User) -> list[Attempt]:
                                                          Attempt.student_id == student.id).order_by(Attempt.number)))
 
 
-def open_attempt(assignment: Assignment, student: User, now: datetime | None = None) -> Attempt | None:
+def open_attempt(assignment: Assignment, student: User, now: datetime | None = None,
+                 attempts: list[Attempt] | None = None) -> Attempt | None:
     """The student's unsubmitted attempt, closing it first if its deadline has passed."""
     now = now or utcnow()
-    for attempt in attempts_of(assignment, student):
+    for attempt in attempts_of(assignment, student) if attempts is None else attempts:
         if not attempt.submitted:
             if attempt.deadline <= now:
                 submit(attempt, now)
@@ -80,44 +89,41 @@ def open_attempt(assignment: Assignment, student: User, now: datetime | None = N
 
 
 def start(assignment: Assignment, student: User, module: Module, now: datetime | None = None) -> Attempt:
+    """The student's open attempt, or a new one. Everything is read first; the write is one INSERT."""
     now = now or utcnow()
-    current = open_attempt(assignment, student, now)
+    mine = attempts_of(assignment, student)
+    current = open_attempt(assignment, student, now, mine)
     if current is not None:
         return current
     if now < assignment.open_at:
         raise AttemptRefused(f"This quiz opens on {assignment.open_at:%d %B at %H:%M}.")
     if now >= assignment.due_at:
         raise AttemptRefused("This quiz is closed: its due date has passed.")
-    used = db.session.scalar(select(func.count()).select_from(Attempt).where(
-        Attempt.assignment_id == assignment.id, Attempt.student_id == student.id)) or 0
-    if used >= assignment.attempts_allowed:
-        current = open_attempt(assignment, student, now)   # another tab may have started it a moment ago
-        if current is not None:
-            return current
+    if len(mine) >= assignment.attempts_allowed:
         raise AttemptRefused("You have used all your attempts at this quiz.")
     version = snapshot(module)
     items = list(snapshot_items(version).values())
-    number = used + 1
+    number = len(mine) + 1
     deadline = assignment.due_at
     if assignment.time_limit_minutes:
         deadline = min(deadline, now + timedelta(minutes=assignment.time_limit_minutes))
     layout = layout_for(items, f"{assignment.variant_seed}:{student.id}:{number}", assignment.shuffle_questions,
                         assignment.shuffle_options)
-    attempt = Attempt(assignment_id=assignment.id, student_id=student.id, number=number,
-                      module_version=version, layout=json.dumps(layout), started_at=now, deadline=deadline,
-                      points_possible=sum(i.points for i in items))
+    attempt = Attempt(assignment_id=assignment.id, student_id=student.id, number=number, module_version=version,
+                      layout=json.dumps(layout), started_at=now, deadline=deadline,
+                      points_possible=sum(i.points for i in items), responses=[])
     try:
-        with db.session.begin_nested():
+        with writing():
             db.session.add(attempt)
     except IntegrityError:
-        # Another tab started attempt `number` at the same moment: use it rather than take another.
+        # Another tab took attempt `number` a moment ago: that tab's attempt is this one too. (When it was the last
+        # one allowed, the unique row is what lets only one of them win.)
         existing = db.session.scalar(select(Attempt).where(Attempt.assignment_id == assignment.id,
                                                            Attempt.student_id == student.id,
                                                            Attempt.number == number))
         if existing is None:
             raise
         return existing
-    db.session.commit()
     return attempt
 
 
@@ -139,35 +145,39 @@ def save(attempt: Attempt, item_id: str, value: object, seq: int, now: datetime 
         raise AttemptRefused(f"This quiz has no question {item_id!r}.", 404)
     encoded = json.dumps(value, ensure_ascii=False)
     for _ in range(2):
-        updated = db.session.execute(
-            update(Response).where(Response.attempt_id == attempt.id, Response.item_id == item_id,
-                                   Response.seq < seq).values(value=encoded, seq=seq, saved_at=now)).rowcount
+        with writing():
+            updated = db.session.execute(
+                update(Response).where(Response.attempt_id == attempt.id, Response.item_id == item_id,
+                                       Response.seq < seq).values(value=encoded, seq=seq, saved_at=now)).rowcount
+            if not updated:
+                exists = db.session.scalar(select(Response.seq).where(Response.attempt_id == attempt.id,
+                                                                      Response.item_id == item_id))
+                if exists is not None:
+                    return Saved(item_id, exists, True)       # a newer save is stored already
         if updated:
-            db.session.commit()
             return Saved(item_id, seq, False)
         try:
-            with db.session.begin_nested():
+            with writing():
                 db.session.add(Response(attempt_id=attempt.id, item_id=item_id, value=encoded, seq=seq,
                                         saved_at=now))
-            db.session.commit()
             return Saved(item_id, seq, False)
         except IntegrityError:
             continue      # another save inserted the row first (and has committed): the update can now apply
-    current = db.session.scalar(select(Response.seq).where(Response.attempt_id == attempt.id,
-                                                           Response.item_id == item_id))
-    db.session.commit()
-    return Saved(item_id, current or seq, True)
+    raise AttemptRefused("This answer could not be saved; it will be sent again.", 503)
 
 
 def submit(attempt: Attempt, now: datetime | None = None) -> Attempt:
     """Submit and grade, exactly once; later calls return the graded attempt unchanged."""
     now = now or utcnow()
-    claimed = db.session.execute(update(Attempt).where(Attempt.id == attempt.id, Attempt.submitted_at.is_(None))
-                                 .values(submitted_at=min(now, attempt.deadline))).rowcount
-    db.session.commit()
-    db.session.refresh(attempt)
-    if claimed:
-        grade_attempt(attempt)
+    with writing():
+        claimed = db.session.execute(update(Attempt).where(Attempt.id == attempt.id, Attempt.submitted_at.is_(None))
+                                     .values(submitted_at=min(now, attempt.deadline))).rowcount
+        if claimed:
+            # graded in the transaction that claimed the submission, over the answers as they stand at that moment
+            db.session.refresh(attempt)
+            grade_attempt(attempt)
+    if not claimed:
+        db.session.refresh(attempt)
     return attempt
 
 
@@ -180,7 +190,6 @@ def grade_attempt(attempt: Attempt) -> None:
         if item is not None and not item.manual:
             response.score = grade(item, json.loads(response.value)).score
     total_attempt(attempt)
-    db.session.commit()
 
 
 def total_attempt(attempt: Attempt) -> None:

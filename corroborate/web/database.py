@@ -1,7 +1,10 @@
 """Database engine settings: SQLite that behaves under concurrent requests, PostgreSQL as is."""
 from __future__ import annotations
 
-from flask import Flask, has_request_context, request
+from contextlib import contextmanager
+from functools import wraps
+
+from flask import Flask, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -14,9 +17,57 @@ def engine_options(url: str, busy_timeout: float = 30.0) -> dict:
             "connect_args": {"connect_timeout": 5}}
 
 
-def _writing() -> bool:
-    """Will this transaction write? A GET request only reads (bar rare housekeeping); anything else may write."""
-    return not (has_request_context() and request.method in ("GET", "HEAD"))
+def _begin_statement() -> str:
+    """How the next SQLite transaction begins.
+
+    By default a GET request only reads (bar rare housekeeping) and anything else may write. A view marked
+    :func:`reads_first` reads without the write lock and writes inside :func:`writing` blocks.
+    """
+    if has_request_context():
+        chosen = g.get("sqlite_begin")
+        if chosen:
+            return chosen
+        if request.method in ("GET", "HEAD"):
+            return "BEGIN"
+    return "BEGIN IMMEDIATE"
+
+
+def reads_first(view):
+    """For the views a whole class calls at once (start, autosave, submit): their reads run in plain transactions,
+    and only their :func:`writing` blocks take SQLite's write lock, so the lock is held for the writes alone rather
+    than for the whole request. Apply it outside the login check, so that loading the user reads too."""
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        g.sqlite_begin = "BEGIN"
+        return view(*args, **kwargs)
+    return wrapper
+
+
+@contextmanager
+def writing():
+    """The statements inside form one write transaction, committed at the end (rolled back on an error).
+
+    On SQLite the transaction of any reads before it is ended first and the block begins with BEGIN IMMEDIATE, taking
+    the write lock up front (a read transaction cannot safely be upgraded to a write once another writer has
+    committed). Objects loaded before stay usable: the session does not expire them on commit. On PostgreSQL the
+    block simply continues the transaction of the reads before it.
+    """
+    from .extensions import db
+
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.commit()
+    outer = g.get("sqlite_begin") if has_request_context() else None
+    if has_request_context():
+        g.sqlite_begin = "BEGIN IMMEDIATE"
+    try:
+        yield
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    finally:
+        if has_request_context():
+            g.sqlite_begin = outer
 
 
 def configure_sqlite(engine: Engine) -> None:
@@ -34,7 +85,7 @@ def configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if _writing() else "BEGIN")
+        connection.exec_driver_sql(_begin_statement())
 
 
 UNAVAILABLE = ("The database is busy or out of reach for a moment. Nothing is lost: answers stay on your device "

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
@@ -14,11 +13,12 @@ from ..quiz.items import grade
 from ..quiz.present import answer_from_form, student_item
 from . import attempts as engine
 from .auth import role_required
+from .database import reads_first
 from .extensions import db
 from .forms import JoinAnotherForm
 from .generated import module_for
 from .models import Assignment, Attempt, Classroom, Enrollment, utcnow
-from .pagecache import fragment
+from .question_html import question_html
 from .state import module_or_404, unit
 
 bp = Blueprint("learn", __name__, url_prefix="/learn")
@@ -123,6 +123,7 @@ def assignment(assignment_id: int):
 
 
 @bp.post("/assignments/<int:assignment_id>/start")
+@reads_first
 @role_required("student")
 def start(assignment_id: int):
     found = student_assignment(assignment_id)
@@ -135,25 +136,6 @@ def start(assignment_id: int):
     # Answer with the quiz itself rather than a redirect: when a whole class presses Start together, every request
     # saved counts (quiz.js then shows the attempt's own address; starting again returns the same attempt).
     return quiz_page(attempt, module)
-
-
-def item_html(version: str, view: dict, number: int, value: object) -> Markup:
-    """A question as the student answers it. The controls of an unanswered question (every question when a quiz
-    starts) are rendered once per version and order of choices: a class starting together sees a handful of orders."""
-    def render() -> Markup:
-        return Markup(render_template("learn/item.html", item=view, value=value))
-    if value is None:
-        order = tuple(o["id"] for o in view.get("options", view.get("rights", view.get("elements", ()))))
-        controls = fragment(("quiz-item", version, view["id"], order), render)
-    else:
-        controls = render()
-    points = f"{view['points']:g}"
-    return Markup(
-        '<li class="item item-{type}" data-item="{id}" data-type="{type}"><fieldset><legend>'
-        '<span class="number">Question {number}</span> <span class="points">{points} point{plural}</span></legend>'
-        '<div class="prompt" id="prompt-{id}">{prompt}</div>{controls}</fieldset></li>'
-    ).format(type=view["type"], id=view["id"], number=number, points=points, plural="" if points == "1" else "s",
-             prompt=Markup(view["prompt"]), controls=controls)
 
 
 @bp.get("/attempts/<int:attempt_id>")
@@ -172,8 +154,7 @@ def quiz_page(attempt: Attempt, module):
     items = engine.snapshot_items(attempt.module_version)
     layout = json.loads(attempt.layout)
     saved = {r.item_id: {"value": json.loads(r.value), "seq": r.seq} for r in attempt.responses}
-    views = [item_html(attempt.module_version, student_item(items[item_id], layout), number,
-                       saved.get(item_id, {}).get("value"))
+    views = [question_html(student_item(items[item_id], layout), number, saved.get(item_id, {}).get("value"))
              for number, item_id in enumerate((i for i in layout["items"] if i in items), start=1)]
     return render_template("learn/take.html", attempt=attempt, items=views, saved=saved, module=module,
                            state={"attempt": attempt.id, "deadline": attempt.deadline.isoformat() + "Z",
@@ -184,6 +165,7 @@ def quiz_page(attempt: Attempt, module):
 
 
 @bp.post("/attempts/<int:attempt_id>/submit")
+@reads_first
 @role_required("student")
 def submit_form(attempt_id: int):
     """Submitting without JavaScript: save what the form carries, then submit (both idempotent)."""

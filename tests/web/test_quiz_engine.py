@@ -162,6 +162,71 @@ def test_racing_saves_keep_the_newest(any_app, ids):
         assert (response.seq, json.loads(response.value)) == (8, "answer 8")
 
 
+def race(calls):
+    """Run HTTP calls (each a function of no arguments) at the same moment, as students' browsers would."""
+    barrier = threading.Barrier(len(calls))
+    results, errors = [None] * len(calls), []
+
+    def worker(index, call):
+        barrier.wait()
+        try:
+            results[index] = call()
+        except Exception as error:   # noqa: BLE001 - reported below
+            errors.append(error)
+    threads = [threading.Thread(target=worker, args=(i, call)) for i, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors, errors
+    return results
+
+
+def test_a_class_pressing_start_together_each_get_their_own_quiz(any_app):
+    """The first start of a module version stores its snapshot while the rest of the class is starting too."""
+    teacher = f.user(any_app, "t", "teacher")
+    students = [f.user(any_app, f"s{n}") for n in range(8)]
+    class_id = f.classroom(any_app, teacher, students=tuple(students))
+    assignment_id = f.assignment(any_app, class_id)
+    browsers = [student_client(any_app, f"s{n}") for n in range(8)]
+
+    def press_start(client, token):
+        return lambda: client.post(f"/learn/assignments/{assignment_id}/start", data={"csrf_token": token})
+    pages = race([press_start(*browser) for browser in browsers])
+    assert [page.status_code for page in pages] == [200] * 8
+    started = {json.loads(re.search(r'id="quiz-state">(.*?)</script>', page.get_data(as_text=True), re.S)[1])["attempt"]
+               for page in pages}
+    with any_app.app_context():
+        from corroborate.web.models import ModuleSnapshot
+        assert len(started) == 8 and db.session.query(Attempt).count() == 8
+        assert db.session.query(ModuleSnapshot).count() == 1
+        assert {a.student_id for a in db.session.query(Attempt)} == set(students)
+
+
+def test_tabs_racing_through_the_browser_share_one_attempt_and_grade_once(any_app, ids):
+    with any_app.app_context():
+        from corroborate.web.models import Assignment
+        db.session.get(Assignment, ids["assignment_a"]).attempts_allowed = 1
+        db.session.commit()
+    tabs = [student_client(any_app) for _ in range(4)]
+    pages = race([lambda c=c, t=t: c.post(f"/learn/assignments/{ids['assignment_a']}/start", data={"csrf_token": t})
+                  for c, t in tabs])
+    assert [page.status_code for page in pages] == [200] * 4
+    attempts = {re.search(r'"attempt": (\d+)', page.get_data(as_text=True))[1] for page in pages}
+    assert len(attempts) == 1
+    attempt_id = int(attempts.pop())
+    saves = race([lambda c=c, t=t, seq=seq: put(c, t, attempt_id, "q-short", f"answer {seq}", seq)
+                  for seq, (c, t) in enumerate(tabs * 2, start=1)])
+    assert [s.status_code for s in saves] == [200] * 8
+    submits = race([lambda c=c, t=t: submit(c, t, attempt_id) for c, t in tabs])
+    assert [s.get_json()["submitted"] for s in submits] == [True] * 4
+    with any_app.app_context():
+        response = db.session.query(Response).filter_by(attempt_id=attempt_id, item_id="q-short").one()
+        assert (response.seq, json.loads(response.value)) == (8, "answer 8")
+        attempt = db.session.get(Attempt, attempt_id)
+        assert attempt.submitted and attempt.score == 0.0 and db.session.query(Attempt).count() == 1
+
+
 def test_attempt_limit_is_enforced(any_app, ids):
     client, token = student_client(any_app)
     for _ in range(2):
