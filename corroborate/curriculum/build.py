@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import pickle
+import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -123,8 +125,9 @@ def load_all(directory: Path, corpus: Corpus, display: str = "curriculum",
 
 
 def _store(path: Path, value) -> None:
+    """Write the cache file whole or not at all; processes and threads building at once each write their own."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(".tmp")
+    temporary = path.with_name(f"{path.name}.{os.getpid()}-{threading.get_ident()}.tmp")
     temporary.write_bytes(pickle.dumps(value))
     temporary.replace(path)
     for stale in path.parent.glob(f"{path.name.split('.')[0]}.*.pickle"):

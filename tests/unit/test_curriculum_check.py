@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -135,6 +136,26 @@ def test_build_is_cached_per_module(corpus, tmp_path):
     (folder / "sample.md").write_text(SAMPLE.replace("A sample module", "Another title"))
     build_unit(folder, corpus, cache)
     assert list((cache / "modules").glob("sample.*.pickle")) != [cached]
+
+
+def test_threads_building_a_cold_cache_at_once_all_succeed(corpus, tmp_path):
+    """Workers that start together (and threads of one worker) may build the same cache files at the same moment."""
+    folder = broken(tmp_path, "A sample module", "A sample module")
+    barrier, versions, errors = threading.Barrier(6), [], []
+
+    def build():
+        barrier.wait()
+        try:
+            versions.append(build_unit(folder, corpus, tmp_path / "cache")[0].modules[0].version)
+        except Exception as error:   # noqa: BLE001 - reported below
+            errors.append(error)
+    threads = [threading.Thread(target=build) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors and len(set(versions)) == 1 and len(versions) == 6
+    assert not list((tmp_path / "cache").rglob("*.tmp"))
 
 
 def test_unit_yaml_names_a_missing_module_at_its_line(corpus, tmp_path):
