@@ -14,7 +14,7 @@ from corroborate.web import (api, auth, catalog, errors, exports, generated, gra
                              teach)
 from corroborate.web.database import engine_options, init_database
 from corroborate.web.extensions import csrf, db, limiter, login_manager, migrate
-from corroborate.web.pagecache import PageCache
+from corroborate.web.pagecache import PageCache, site_header
 from corroborate.web.security import init_security
 
 ROOT = Path(__file__).resolve().parent
@@ -102,7 +102,8 @@ def create_app(config: dict | None = None) -> Flask:
                       exports.bp):
         app.register_blueprint(blueprint)
     register_cli(app)
-    app.wsgi_app = PageCache(app.wsgi_app)
+    app.jinja_env.globals["site_header"] = site_header
+    app.wsgi_app = PageCache(app.wsgi_app, app.config["SESSION_COOKIE_NAME"], auth.live_session_check(app))
     if os.environ.get("CORROBORATE_WARM_START") == "1":       # gunicorn.conf.py: load before the workers fork
         from corroborate.web.state import corpus, unit
         corpus(app)

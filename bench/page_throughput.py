@@ -1,6 +1,6 @@
 """Benchmark: req/s of a lesson page (/modules/kirov; shared and signed-in), a source reader page and search against
-a bare Flask hello-world,
-under the same gunicorn settings (4 gthread workers × 8 threads), measured with wrk on loopback.
+a bare Flask hello-world, under the same gunicorn settings (gunicorn.conf.py: 4 gthread workers × 4 threads),
+measured with wrk on loopback.
 
 Run: .venv/bin/python bench/page_throughput.py [--seconds 15]      Target: lesson page >= 0.7 × hello-world.
 Needs wrk (Debian: apt-get install wrk).
@@ -23,8 +23,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.serve import ROOT, flask, gunicorn  # noqa: E402
 
 
+BROWSER = "Mozilla/5.0 (X11; CrOS x86_64) corroborate-bench"
+
+
 def wrk(url: str, seconds: int, connections: int = 64, cookie: str | None = None) -> float:
-    headers = ["-H", f"Cookie: {cookie}"] if cookie else []
+    # a signed-in browser sends its session cookie and the same User-Agent as when it signed in (Flask-Login's
+    # session protection marks a session whose browser changed as not fresh, which rewrites the cookie)
+    headers = ["-H", f"Cookie: {cookie}", "-H", f"User-Agent: {BROWSER}"] if cookie else []
     out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", *headers, url],
                          capture_output=True, text=True, check=True).stdout
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
@@ -33,15 +38,23 @@ def wrk(url: str, seconds: int, connections: int = 64, cookie: str | None = None
     return float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1])
 
 
-def signed_in_cookie(url: str, username: str, password: str) -> str:
-    """Sign in through the login form (with its CSRF token) and return the session cookie."""
+def signed_in_cookie(url: str, username: str, password: str, page: str) -> str:
+    """Sign in through the login form (with its CSRF token), open ``page`` once as a browser would (keeping any
+    cookie it sets) and return the session cookie as the browser now holds it."""
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    page = opener.open(url + "/login").read().decode()
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)[1]
+    opener.addheaders = [("User-Agent", BROWSER)]
+    form = opener.open(url + "/login").read().decode()
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form)[1]
     data = urllib.parse.urlencode({"username": username, "password": password, "csrf_token": token}).encode()
     opener.open(url + "/login", data=data)
-    return "; ".join(f"{c.name}={c.value}" for c in jar)
+    opener.open(url + page).read()
+    cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
+    again = urllib.request.urlopen(urllib.request.Request(url + page, headers={"Cookie": cookie,
+                                                                                "User-Agent": BROWSER}))
+    if again.headers.get("Set-Cookie"):
+        raise RuntimeError("the session cookie still changes from one request to the next")
+    return cookie
 
 
 def main() -> None:
@@ -63,7 +76,7 @@ def main() -> None:
             for path in ("/modules/kirov", "/sources/goldman-2008", "/search?q=Bukharin+confess"):
                 wrk(url + path, 3)
             lesson = wrk(url + "/modules/kirov", args.seconds)
-            cookie = signed_in_cookie(url, "bench", "bench password")
+            cookie = signed_in_cookie(url, "bench", "bench password", "/modules/kirov")
             wrk(url + "/modules/kirov", 3, cookie=cookie)
             lesson_signed_in = wrk(url + "/modules/kirov", args.seconds, cookie=cookie)
             reader = wrk(url + "/sources/goldman-2008", args.seconds)

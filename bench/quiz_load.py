@@ -1,5 +1,6 @@
 """Benchmark: N students start a quiz at the same moment, answer with 30-90 s think time (autosave) and submit,
-against gunicorn (4 gthread workers x 8 threads) on loopback, for SQLite and PostgreSQL. Load from locust, headless.
+against gunicorn (gunicorn.conf.py: 4 gthread workers x 4 threads) on loopback, for SQLite and PostgreSQL. Load
+from locust, headless.
 
 Run: .venv/bin/python bench/quiz_load.py --users 500 [--database sqlite|postgresql] [--answers 3]
 Each student signs in and opens the assignment page during a ramp (4 a second); then all press "Start" at the same

@@ -30,14 +30,12 @@ def flask(env: dict, *args: str) -> str:
 
 
 @contextmanager
-def gunicorn(target: str, env: dict, workers: int = 4, threads: int = 8, ready_path: str = "/",
-             log: Path | None = None):
+def gunicorn(target: str, env: dict, ready_path: str = "/", log: Path | None = None):
     port = free_port()
     out = open(log, "ab") if log else subprocess.DEVNULL
-    # gunicorn.conf.py (the deployment settings) applies; workers, threads and the address are set here
-    process = subprocess.Popen([str(BIN / "gunicorn"), "--workers", str(workers), "--threads", str(threads),
-                                "--bind", f"127.0.0.1:{port}", target], cwd=ROOT, env=env, stdout=out, stderr=out,
-                               start_new_session=True)
+    # gunicorn.conf.py (the deployment settings: workers, threads, preload) applies; only the address is set here
+    process = subprocess.Popen([str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", target], cwd=ROOT, env=env,
+                               stdout=out, stderr=out, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(600):

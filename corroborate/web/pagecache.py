@@ -2,24 +2,38 @@
 
 :func:`fragment` keeps a rendered piece of a page (a lesson's body) by a key naming what it depends on.
 
-Pages that are the same for every visitor who is not signed in (the unit page, lessons, comparison views) are
-rendered once per process and then served before Flask does any work.
+Some pages are the same for every visitor of one *audience*, apart from the site header, which names whoever is
+signed in: the unit page, lessons, comparison views. Their views are marked with :func:`shared_page`. Such a page
+is rendered with a slot where the header goes; what surrounds the slot is kept per path and audience ("public" for
+visitors who are not signed in, else the visitor's role), and the header per session cookie.
 
-A view marked with :func:`shared_page` renders normally; when the visitor has no session, the response is tagged,
-and :class:`PageCache` (WSGI middleware) keeps it by path. The next request for that path without a session cookie
-gets the stored bytes straight away. The built curriculum never changes within a process, so neither do these
-pages; a visitor with a session (signed in, or with a message waiting) always gets a fresh render.
+:class:`PageCache`, WSGI middleware in front of Flask, answers the next GET of that path before Flask does any work:
+- without a cookie, with the public page;
+- with a session cookie it has seen rendered, with the page of that visitor's audience around their own header,
+  once one indexed query has confirmed that their login session is still live (signing out anywhere, or a
+  password reset, takes effect at once).
+Anything else goes to Flask, which renders and fills the cache: a cookie not seen yet, a session that carries a
+message for the visitor (it is shown in the page), a header older than ``VISITOR_TTL``. The built curriculum never
+changes within a process, so neither do these pages.
 """
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass
 from functools import wraps
+from typing import Callable
 
-from flask import make_response, session
+from flask import current_app, g, make_response, render_template, request, session
 from flask_login import current_user
 from markupsafe import Markup
+from werkzeug.http import parse_cookie
 
-TAG = "X-Corroborate-Shared-Page"
 MAX_PAGES = 512
+MAX_VISITORS = 20_000
+VISITOR_TTL = 600.0                 # seconds a visitor's header is served before Flask renders it afresh
+PUBLIC = "public"
+SLOT = "<!--corroborate:site-header-->"
+RENDERED = "corroborate.shared_page"        # WSGI environ key: what a shared page's render leaves for PageCache
 _fragments: dict[tuple, Markup] = {}
 
 
@@ -32,48 +46,139 @@ def fragment(key: tuple, render) -> Markup:
     return _fragments[key]
 
 
+def site_header() -> Markup:
+    """The site header of this page (templates call it); in a shared page, the slot that it fills."""
+    if g.get("header_slot"):
+        return Markup(SLOT)
+    return Markup(render_template("site_header.html"))
+
+
+@dataclass(frozen=True)
+class Rendered:
+    audience: str
+    prefix: bytes
+    suffix: bytes
+    header: bytes
+    token: str | None               # the visitor's login session, if signed in
+    valid_until: float              # when their header must be rendered afresh
+
+
 def shared_page(view):
     @wraps(view)
     def wrapper(*args, **kwargs):
+        g.header_slot = not session.get("_flashes")      # a waiting message makes the page the visitor's own
         response = make_response(view(*args, **kwargs))
-        if response.status_code == 200 and not current_user.is_authenticated and not session:
-            response.headers[TAG] = "1"
+        if not g.header_slot:
+            return response
+        g.header_slot = False
+        body = response.get_data()
+        prefix, slot, suffix = body.partition(SLOT.encode())
+        if not slot:
+            return response
+        header = site_header().encode()
+        response.set_data(prefix + header + suffix)
+        if current_user.is_authenticated:
+            response.headers["Cache-Control"] = "private, no-cache"
+        if response.status_code == 200:
+            request.environ[RENDERED] = Rendered(_audience(), prefix, suffix, header, *_visitor())
         return response
     return wrapper
 
 
+def _audience() -> str:
+    return current_user.role if current_user.is_authenticated else PUBLIC
+
+
+def _visitor() -> tuple[str | None, float]:
+    if not current_user.is_authenticated:
+        return None, 0.0
+    app = current_app
+    cookie = request.cookies.get(app.config["SESSION_COOKIE_NAME"], "")
+    try:
+        _, signed_at = app.session_interface.get_signing_serializer(app).loads(cookie, return_timestamp=True)
+    except Exception:                          # noqa: BLE001 - no usable cookie: nothing to remember this visitor by
+        return None, 0.0
+    expires = signed_at.timestamp() + app.permanent_session_lifetime.total_seconds()
+    return current_user.session_token, min(time.time() + VISITOR_TTL, expires)
+
+
+@dataclass(frozen=True)
+class Page:
+    status: str
+    headers: list[tuple[str, str]]
+    prefix: bytes
+    suffix: bytes
+
+
+@dataclass(frozen=True)
+class Visitor:
+    audience: str
+    header: bytes
+    token: str
+    valid_until: float
+
+
 class PageCache:
-    def __init__(self, app):
-        self.app = app
-        self.pages: dict[str, tuple[str, list[tuple[str, str]], bytes]] = {}
+    """``is_live(token)`` says whether a login session is still live; it is asked on every signed-in hit."""
+
+    def __init__(self, app, session_cookie: str, is_live: Callable[[str], bool]):
+        self.app, self.session_cookie, self.is_live = app, session_cookie, is_live
+        self.pages: dict[tuple[str, str], Page] = {}
+        self.visitors: dict[str, Visitor] = {}
+        self.public_header: bytes | None = None
 
     def __call__(self, environ, start_response):
-        if environ["REQUEST_METHOD"] != "GET" or environ.get("HTTP_COOKIE"):
-            return self.app(environ, self._strip(start_response))
+        if environ["REQUEST_METHOD"] != "GET":
+            return self.app(environ, start_response)
         key = environ.get("PATH_INFO", "") + "?" + environ.get("QUERY_STRING", "")
-        found = self.pages.get(key)
-        if found is not None:
-            status, headers, body = found
-            start_response(status, headers)
-            return [body]
+        cookies = environ.get("HTTP_COOKIE")
+        cookie = parse_cookie(cookies).get(self.session_cookie) if cookies else None
+        served = self._serve(key, cookies, cookie, start_response)
+        if served is not None:
+            return served
         captured = {}
 
         def capture(status, headers, exc_info=None):
             captured["status"], captured["headers"] = status, headers
-            return start_response(status, [h for h in headers if h[0] != TAG], exc_info)
+            return start_response(status, headers, exc_info)
         chunks = self.app(environ, capture)
-        if not any(name == TAG for name, _ in captured.get("headers", ())):
-            return chunks
-        body = b"".join(chunks)
-        if hasattr(chunks, "close"):
-            chunks.close()
-        if len(self.pages) >= MAX_PAGES:
-            self.pages.clear()
-        self.pages[key] = (captured["status"], [h for h in captured["headers"] if h[0] != TAG], body)
+        rendered: Rendered | None = environ.get(RENDERED)
+        if rendered is not None and "status" in captured:
+            self._keep(key, cookie, rendered, captured["status"], captured["headers"])
+        return chunks
+
+    def _serve(self, key: str, cookies: str | None, cookie: str | None, start_response):
+        if not cookies:
+            page, header = self.pages.get((key, PUBLIC)), self.public_header
+        else:
+            visitor = self.visitors.get(cookie) if cookie else None
+            if visitor is None or visitor.valid_until < time.time():
+                return None
+            page, header = self.pages.get((key, visitor.audience)), visitor.header
+            if page is not None and not self._live(visitor.token):
+                self.visitors.pop(cookie, None)
+                return None
+        if page is None or header is None:
+            return None
+        body = page.prefix + header + page.suffix
+        start_response(page.status, [*page.headers, ("Content-Length", str(len(body)))])
         return [body]
 
-    @staticmethod
-    def _strip(start_response):
-        def strip(status, headers, exc_info=None):
-            return start_response(status, [h for h in headers if h[0] != TAG], exc_info)
-        return strip
+    def _live(self, token: str) -> bool:
+        try:
+            return self.is_live(token)
+        except Exception:                      # noqa: BLE001 - the database is out of reach: let Flask answer
+            return False
+
+    def _keep(self, key: str, cookie: str | None, rendered: Rendered, status: str, headers) -> None:
+        if len(self.pages) >= MAX_PAGES:
+            self.pages.clear()
+        kept = [(name, value) for name, value in headers if name.lower() not in ("content-length", "set-cookie")]
+        self.pages[(key, rendered.audience)] = Page(status, kept, rendered.prefix, rendered.suffix)
+        if rendered.audience == PUBLIC:
+            self.public_header = rendered.header
+        elif cookie and rendered.token and not any(name.lower() == "set-cookie" for name, _ in headers):
+            # (a response that changes the cookie is remembered by its next request, under the new cookie)
+            if len(self.visitors) >= MAX_VISITORS:
+                self.visitors.clear()
+            self.visitors[cookie] = Visitor(rendered.audience, rendered.header, rendered.token, rendered.valid_until)

@@ -1,7 +1,9 @@
 """The unit page, the lesson page and the side-by-side view (fixture curriculum)."""
 from __future__ import annotations
 
+import re
 import shutil
+from datetime import datetime, timezone
 
 from app import create_app
 from tests.conftest import FIXTURE_CURRICULUM
@@ -72,18 +74,72 @@ def test_curriculum_check_fails_with_file_and_line(tmp_path, corpus, corpus_cach
 
 
 def test_shared_pages_are_served_from_memory_only_to_visitors_without_a_session(app):
-    from tests import factories as f
-    from tests.conftest import login
     anonymous = app.test_client()
     first = anonymous.get("/modules/sample")
-    assert "X-Corroborate-Shared-Page" not in first.headers
-    cache = app.wsgi_app.pages
-    assert "/modules/sample?" in cache
+    assert ("/modules/sample?", "public") in app.wsgi_app.pages
     again = anonymous.get("/modules/sample")
     assert again.data == first.data and again.headers["Content-Security-Policy"]
-    f.user(app, "rivera", "teacher")
-    teacher = app.test_client()
-    login(teacher, "rivera", f.PASSWORD)
-    page = teacher.get("/modules/sample").get_data(as_text=True)
-    assert "Sign out rivera" in page and "Teacher edition with key and rubrics" in page
-    assert "Teacher edition with key" not in first.get_data(as_text=True)
+    assert "Sign in" in again.get_data(as_text=True) and "Teacher edition with key" not in again.get_data(as_text=True)
+
+
+def signed_in(app, username, role="student"):
+    from tests import factories as f
+    from tests.conftest import login
+    f.user(app, username, role)
+    client = app.test_client()
+    login(client, username, f.PASSWORD)
+    return client
+
+
+def header_token(page: str) -> str:
+    return re.search(r'action="/logout">\s*<input type="hidden" name="csrf_token" value="([^"]+)"', page)[1]
+
+
+def test_signed_in_visitors_get_the_shared_lesson_with_their_own_header(app):
+    rivera, ana, ben = signed_in(app, "rivera", "teacher"), signed_in(app, "ana"), signed_in(app, "ben")
+    pages = {}
+    for name, client in (("rivera", rivera), ("ana", ana), ("ben", ben)):
+        for _ in range(3):                 # the first views render; the later ones come from the page cache
+            pages[name] = client.get("/modules/sample")
+    assert len(app.wsgi_app.visitors) == 3
+    for name, response in pages.items():
+        page = response.get_data(as_text=True)
+        assert f"Sign out {name}" in page and page.count("Sign out") == 1
+        assert response.headers["Cache-Control"] == "private, no-cache"
+    assert "Teacher edition with key and rubrics" in pages["rivera"].get_data(as_text=True)
+    for student in ("ana", "ben"):
+        assert "Teacher edition with key" not in pages[student].get_data(as_text=True)
+        assert "Assignments" in pages[student].get_data(as_text=True)
+    # each header carries its own visitor's CSRF token, which signs that visitor out
+    token = header_token(pages["ana"].get_data(as_text=True))
+    assert token != header_token(pages["ben"].get_data(as_text=True))
+    assert ana.post("/logout", data={"csrf_token": token}).status_code == 302
+    assert "Sign in" in ana.get("/modules/sample").get_data(as_text=True)
+
+
+def test_a_session_revoked_elsewhere_stops_getting_the_cached_page_at_once(app):
+    from corroborate.web.extensions import db
+    from corroborate.web.models import LoginSession
+    rivera = signed_in(app, "rivera", "teacher")
+    for _ in range(3):
+        assert "Teacher edition with key" in rivera.get("/modules/sample").get_data(as_text=True)
+    with app.app_context():          # a password reset elsewhere revokes every session of the account
+        for login_session in db.session.query(LoginSession):
+            login_session.revoked_at = datetime.now(timezone.utc).replace(tzinfo=None)
+        db.session.commit()
+    page = rivera.get("/modules/sample").get_data(as_text=True)
+    assert "Teacher edition with key" not in page and "Sign out rivera" not in page and "Sign in" in page
+
+
+def test_a_waiting_message_is_shown_on_a_shared_page(app):
+    from tests import factories as f
+    ana = signed_in(app, "ana")
+    for _ in range(2):
+        ana.get("/modules/sample")
+    teacher = f.user(app, "rivera", "teacher")
+    code = f.join_code(app, f.classroom(app, teacher))
+    ana.post("/learn/join", data={"code": code, "csrf_token": header_token(ana.get("/modules/sample").get_data(
+        as_text=True))})
+    page = ana.get("/modules/sample").get_data(as_text=True)
+    assert "You joined History 10B." in page
+    assert "You joined" not in ana.get("/modules/sample").get_data(as_text=True)
