@@ -1,5 +1,5 @@
 """Benchmark: req/s of a lesson page (/modules/kirov; shared and signed-in), a source reader page and search against
-a bare Flask hello-world, under the same gunicorn settings (gunicorn.conf.py: 4 gthread workers × 4 threads),
+a bare Flask hello-world, under the same gunicorn settings (gunicorn.conf.py: 4 gthread workers × 2 threads),
 measured with wrk on loopback.
 
 Run: .venv/bin/python bench/page_throughput.py [--seconds 15]      Target: lesson page >= 0.7 × hello-world.

@@ -1,5 +1,5 @@
 """Benchmark: N students start a quiz at the same moment, answer with 30-90 s think time (autosave) and submit,
-against gunicorn (gunicorn.conf.py: 4 gthread workers x 4 threads) on loopback, for SQLite and PostgreSQL. Load
+against gunicorn (gunicorn.conf.py: 4 gthread workers x 2 threads) on loopback, for SQLite and PostgreSQL. Load
 from locust, headless.
 
 Run: .venv/bin/python bench/quiz_load.py --users 500 [--database sqlite|postgresql] [--answers 3]

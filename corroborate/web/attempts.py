@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..curriculum.model import Module
@@ -70,9 +70,12 @@ def _items(data: dict) -> dict[str, Item]:
     return {i["id"]: item_from_json(i) for i in data["items"]}
 
 
+ATTEMPTS_OF = select(Attempt).where(Attempt.assignment_id == bindparam("assignment"),  # built once
+                                    Attempt.student_id == bindparam("student")).order_by(Attempt.number)
+
+
 def attempts_of(assignment: Assignment, student: User) -> list[Attempt]:
-    return list(db.session.scalars(select(Attempt).where(Attempt.assignment_id == assignment.id,
-                                                         Attempt.student_id == student.id).order_by(Attempt.number)))
+    return list(db.session.scalars(ATTEMPTS_OF, {"assignment": assignment.id, "student": student.id}))
 
 
 def open_attempt(assignment: Assignment, student: User, now: datetime | None = None,

@@ -6,10 +6,11 @@ from dataclasses import dataclass
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from markupsafe import Markup
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import contains_eager
 
-from ..quiz.items import grade
+from ..quiz.items import Item, grade
 from ..quiz.present import answer_from_form, student_item
 from . import attempts as engine
 from .auth import role_required
@@ -24,13 +25,16 @@ from .state import module_or_404, unit
 bp = Blueprint("learn", __name__, url_prefix="/learn")
 
 
+STUDENT_ASSIGNMENT = (  # built once (see auth.USER_OF_SESSION)
+    select(Assignment).join(Classroom).join(Enrollment, Enrollment.classroom_id == Classroom.id)
+    .where(Assignment.id == bindparam("assignment"), Enrollment.student_id == bindparam("student"),
+           Classroom.archived.is_(False)).options(contains_eager(Assignment.classroom)))
+
+
 def student_assignment(assignment_id: int) -> Assignment:
     """The assignment, if it belongs to a class the signed-in student is in and the class is not archived; 404
     otherwise. One query."""
-    assignment = db.session.scalar(
-        select(Assignment).join(Classroom).join(Enrollment, Enrollment.classroom_id == Classroom.id)
-        .where(Assignment.id == assignment_id, Enrollment.student_id == current_user.id,
-               Classroom.archived.is_(False)).options(contains_eager(Assignment.classroom)))
+    assignment = db.session.scalar(STUDENT_ASSIGNMENT, {"assignment": assignment_id, "student": current_user.id})
     if assignment is None:
         abort(404, "There is no such assignment in your classes.")
     return assignment
@@ -150,11 +154,29 @@ def take(attempt_id: int):
     return quiz_page(attempt, unit().module(assignment.module_id))
 
 
+_NUMBER = "\x00"
+_unanswered: dict[tuple, tuple[str, str]] = {}
+
+
+def question(version: str, item: Item, layout: dict, number: int, value: object) -> Markup:
+    """A question of this attempt. Unanswered (as every question is when a quiz starts), it is built once per module
+    version and order of its choices, and only its number is filled in."""
+    if value is not None:
+        return question_html(student_item(item, layout), number, value)
+    key = (version, item.id, tuple(layout["options"].get(item.id, ())), tuple(layout["elements"].get(item.id, ())))
+    parts = _unanswered.get(key)
+    if parts is None:
+        if len(_unanswered) >= 10_000:
+            _unanswered.clear()
+        parts = _unanswered[key] = tuple(question_html(student_item(item, layout), _NUMBER).split(_NUMBER))
+    return Markup(f"{parts[0]}{number}{parts[1]}")
+
+
 def quiz_page(attempt: Attempt, module):
     items = engine.snapshot_items(attempt.module_version)
     layout = json.loads(attempt.layout)
     saved = {r.item_id: {"value": json.loads(r.value), "seq": r.seq} for r in attempt.responses}
-    views = [question_html(student_item(items[item_id], layout), number, saved.get(item_id, {}).get("value"))
+    views = [question(attempt.module_version, items[item_id], layout, number, saved.get(item_id, {}).get("value"))
              for number, item_id in enumerate((i for i in layout["items"] if i in items), start=1)]
     return render_template("learn/take.html", attempt=attempt, items=views, saved=saved, module=module,
                            state={"attempt": attempt.id, "deadline": attempt.deadline.isoformat() + "Z",

@@ -14,7 +14,7 @@ from __future__ import annotations
 from markupsafe import Markup, escape
 
 
-def question_html(view: dict, number: int, value: object = None) -> Markup:
+def question_html(view: dict, number: int | str, value: object = None) -> Markup:
     item_id, kind = escape(view["id"]), view["type"]
     points = f"{view['points']:g}"
     return Markup(
