@@ -18,3 +18,10 @@ threads = int(os.environ.get("CORROBORATE_THREADS", "2"))
 preload_app = True
 timeout = 30
 backlog = 2048
+
+
+def pre_fork(server, worker):
+    # the preloaded app (corpus, curriculum: some 100,000 objects) lives as long as the process; frozen, the garbage
+    # collector never walks it again, and the workers' copies of its pages stay shared
+    import gc
+    gc.freeze()

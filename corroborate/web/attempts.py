@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import make_transient_to_detached
 
 from ..curriculum.model import Module
 from ..curriculum.serialize import item_from_json, module_json
@@ -74,6 +75,9 @@ ATTEMPTS_OF = select(Attempt).where(Attempt.assignment_id == bindparam("assignme
                                     Attempt.student_id == bindparam("student")).order_by(Attempt.number)
 
 
+NEW_ATTEMPT = insert(Attempt.__table__).returning(Attempt.id)                           # built once
+
+
 def attempts_of(assignment: Assignment, student: User) -> list[Attempt]:
     return list(db.session.scalars(ATTEMPTS_OF, {"assignment": assignment.id, "student": student.id}))
 
@@ -112,12 +116,13 @@ def start(assignment: Assignment, student: User, module: Module, now: datetime |
         deadline = min(deadline, now + timedelta(minutes=assignment.time_limit_minutes))
     layout = layout_for(items, f"{assignment.variant_seed}:{student.id}:{number}", assignment.shuffle_questions,
                         assignment.shuffle_options)
-    attempt = Attempt(assignment_id=assignment.id, student_id=student.id, number=number, module_version=version,
-                      layout=json.dumps(layout), started_at=now, deadline=deadline,
-                      points_possible=sum(i.points for i in items), responses=[])
+    row = {"assignment_id": assignment.id, "student_id": student.id, "number": number, "module_version": version,
+           "layout": json.dumps(layout), "started_at": now, "deadline": deadline, "submitted_at": None, "score": None,
+           "points_possible": sum(i.points for i in items), "pending": 0}
     try:
         with writing():
-            db.session.add(attempt)
+            # one plain INSERT (the ORM's unit of work would cost more than the rest of the write)
+            row["id"] = db.session.execute(NEW_ATTEMPT, row).scalar_one()
     except IntegrityError:
         # Another tab took attempt `number` a moment ago: that tab's attempt is this one too. (When it was the last
         # one allowed, the unique row is what lets only one of them win.)
@@ -127,6 +132,9 @@ def start(assignment: Assignment, student: User, module: Module, now: datetime |
         if existing is None:
             raise
         return existing
+    attempt = Attempt(**row, responses=[])
+    make_transient_to_detached(attempt)          # the row just stored, as if loaded: no query reads it back
+    db.session.add(attempt)
     return attempt
 
 
