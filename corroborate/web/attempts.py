@@ -45,19 +45,20 @@ def snapshot(module: Module) -> str:
     and their items are taken from the module itself (a request that began reading before another stored the
     snapshot could not read it back yet)."""
     stored = current_app.extensions.setdefault("corroborate.snapshots", set())
-    data = json.dumps(module_json(module), ensure_ascii=False) if module.version not in _items_cache or \
-        module.version not in stored else None
-    if module.version not in stored:
-        if db.session.get(ModuleSnapshot, module.version) is None:
+    version = module.version
+    if version in stored and version in _items_cache:
+        return version
+    data = json.dumps(module_json(module), ensure_ascii=False)
+    if version not in stored:
+        if db.session.get(ModuleSnapshot, version) is None:
             try:
                 with writing():
-                    db.session.add(ModuleSnapshot(version=module.version, module_id=module.id, data=data))
+                    db.session.add(ModuleSnapshot(version=version, module_id=module.id, data=data))
             except IntegrityError:                     # another request stored it first
                 pass
-        stored.add(module.version)
-    if module.version not in _items_cache:
-        _items_cache[module.version] = _items(json.loads(data))     # exactly what the stored snapshot reads back
-    return module.version
+        stored.add(version)
+    _items_cache.setdefault(version, _items(json.loads(data)))     # exactly what the stored snapshot reads back
+    return version
 
 
 def snapshot_items(version: str) -> dict[str, Item]:
@@ -174,6 +175,7 @@ def save(attempt: Attempt, item_id: str, value: object, seq: int, now: datetime 
             return Saved(item_id, seq, False)
         except IntegrityError:
             continue      # another save inserted the row first (and has committed): the update can now apply
+    # (only if the row vanished between the two tries; the browser keeps the answer and sends it again)
     raise AttemptRefused("This answer could not be saved; it will be sent again.", 503)
 
 

@@ -168,7 +168,7 @@ def question(version: str, item: Item, layout: dict, number: int, value: object)
     if parts is None:
         if len(_unanswered) >= 10_000:
             _unanswered.clear()
-        parts = _unanswered[key] = tuple(question_html(student_item(item, layout), _NUMBER).split(_NUMBER))
+        parts = _unanswered[key] = tuple(question_html(student_item(item, layout), _NUMBER).split(_NUMBER, 1))
     return Markup(f"{parts[0]}{number}{parts[1]}")
 
 
