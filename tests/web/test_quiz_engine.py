@@ -96,26 +96,37 @@ def test_submit_is_idempotent_under_double_clicks(any_app, ids):
     assert put(client, token, attempt_id, "q-tf", "false", 2).status_code == 409
 
 
-def run_together(app, functions):
-    barrier = threading.Barrier(len(functions))
-    results, errors = [None] * len(functions), []
+def race(calls):
+    """Run HTTP calls (each a function of no arguments) at the same moment, as students' browsers would."""
+    barrier = threading.Barrier(len(calls))
+    results, errors = [None] * len(calls), []
 
-    def worker(index, function):
-        with app.app_context():
-            barrier.wait()
-            try:
-                results[index] = function()
-            except Exception as error:   # noqa: BLE001 - reported below
-                errors.append(error)
-            finally:
-                db.session.remove()
-    threads = [threading.Thread(target=worker, args=(i, fn)) for i, fn in enumerate(functions)]
+    def worker(index, call):
+        barrier.wait()
+        try:
+            results[index] = call()
+        except Exception as error:   # noqa: BLE001 - reported below
+            errors.append(error)
+    threads = [threading.Thread(target=worker, args=(i, call)) for i, call in enumerate(calls)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     assert not errors, errors
     return results
+
+
+def run_together(app, functions):
+    """Run engine functions at the same moment, each in its own app context and database session."""
+    def in_context(function):
+        def call():
+            with app.app_context():
+                try:
+                    return function()
+                finally:
+                    db.session.remove()
+        return call
+    return race([in_context(function) for function in functions])
 
 
 def test_racing_submits_grade_exactly_once(any_app, ids):
@@ -160,26 +171,6 @@ def test_racing_saves_keep_the_newest(any_app, ids):
     with any_app.app_context():
         response = db.session.query(Response).filter_by(attempt_id=attempt_id, item_id="q-short").one()
         assert (response.seq, json.loads(response.value)) == (8, "answer 8")
-
-
-def race(calls):
-    """Run HTTP calls (each a function of no arguments) at the same moment, as students' browsers would."""
-    barrier = threading.Barrier(len(calls))
-    results, errors = [None] * len(calls), []
-
-    def worker(index, call):
-        barrier.wait()
-        try:
-            results[index] = call()
-        except Exception as error:   # noqa: BLE001 - reported below
-            errors.append(error)
-    threads = [threading.Thread(target=worker, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not errors, errors
-    return results
 
 
 def test_a_class_pressing_start_together_each_get_their_own_quiz(any_app):
