@@ -3,9 +3,9 @@
 The app is loaded once in the master (preload) with the corpus and the curriculum already built, so workers fork
 warm and no request pays for loading them. A few threads per worker let requests overlap their waits on the
 database and on sockets; more than a few only make the threads of one process queue for the GIL (a process runs
-one Python thread at a time), which stretches every request when a whole class presses Start at once. On 2 cores,
-a burst of 500 starts was served fastest with 1 or 2 threads per worker (p95 about 0.9 s on SQLite against
-1.2 s with 4); 2 keeps a worker answering while one request waits on PostgreSQL or a slow client.
+one Python thread at a time). On 2 cores, with 500 students pressing Start together (bench/start_burst.py), 1 or 2
+threads per worker served PostgreSQL faster than 4 (p95 1.1-1.3 s against 1.3-1.8 s) and SQLite as fast (about
+0.9 s); 2 keeps a worker answering while one request waits on the database or a slow client.
 """
 import os
 
