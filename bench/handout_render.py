@@ -11,7 +11,6 @@ Run: .venv/bin/python bench/handout_render.py      (needs wrk for part 2: apt-ge
 from __future__ import annotations
 
 import io
-import os
 import shutil
 import statistics
 import sys
@@ -23,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import pypdf  # noqa: E402
 
-from bench.serve import ROOT, flask, gunicorn  # noqa: E402
+from bench.serve import ROOT, gunicorn, instance  # noqa: E402
 from corroborate.corpus.store import Corpus  # noqa: E402
 from corroborate.curriculum.build import build_unit  # noqa: E402
 from corroborate.handouts.pdf import STATIC  # noqa: E402
@@ -67,10 +66,7 @@ def serving() -> None:
         print("(wrk not installed: skipping the serving benchmark)")
         return
     with tempfile.TemporaryDirectory() as folder:
-        env = {**os.environ, "CORROBORATE_INSTANCE": folder, "DATABASE_URL": f"sqlite:///{folder}/bench.sqlite3",
-               "SECRET_KEY": "bench", "CORROBORATE_CACHE": str(ROOT / "instance" / "cache")}
-        flask(env, "db", "upgrade")
-        flask(env, "curriculum", "build", "--handouts")
+        env = instance(folder, "sqlite", "--handouts")
         cached = next((ROOT / "instance" / "cache" / "handouts").glob("kirov-student-A-a4-*.pdf"))
         static_copy = STATIC / ".bench-handout.pdf"
         shutil.copy(cached, static_copy)

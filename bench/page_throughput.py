@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import http.cookiejar
-import os
 import re
 import shutil
 import subprocess
@@ -20,7 +19,7 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.serve import ROOT, flask, gunicorn  # noqa: E402
+from bench.serve import flask, gunicorn, instance  # noqa: E402
 
 
 BROWSER = "Mozilla/5.0 (X11; CrOS x86_64) corroborate-bench"
@@ -64,10 +63,7 @@ def main() -> None:
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install wrk")
     with tempfile.TemporaryDirectory() as folder:
-        env = {**os.environ, "CORROBORATE_INSTANCE": folder, "DATABASE_URL": f"sqlite:///{folder}/bench.sqlite3",
-               "SECRET_KEY": "bench", "CORROBORATE_CACHE": str(ROOT / "instance" / "cache")}
-        flask(env, "db", "upgrade")
-        flask(env, "curriculum", "build")
+        env = instance(folder)
         flask(env, "users", "create-teacher", "bench", "--name", "Bench Teacher", "--password", "bench password")
         with gunicorn("bench.hello_app:app", env) as url:
             wrk(url + "/", 3)

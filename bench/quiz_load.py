@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import os
 import subprocess
 import sys
 import tempfile
@@ -20,7 +19,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.serve import BIN, ROOT, flask, gunicorn  # noqa: E402
+from bench.serve import BIN, ROOT, gunicorn, instance  # noqa: E402
 
 PASSWORD = "bench student password"
 
@@ -58,20 +57,7 @@ with app.app_context():
 def run(database: str, users: int, answers: int, think: tuple[float, float]) -> dict:
     with tempfile.TemporaryDirectory() as folder:
         # every simulated student signs in from 127.0.0.1: widen the per-address sign-in limit for the run
-        env = {**os.environ, "CORROBORATE_INSTANCE": folder, "SECRET_KEY": "bench",
-               "CORROBORATE_CACHE": str(ROOT / "instance" / "cache"), "RATELIMIT_LOGIN_PER_IP": "100000 per minute"}
-        if database == "sqlite":
-            env["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
-        else:
-            url = subprocess.run(["bash", str(ROOT / "scripts" / "postgres.sh")], capture_output=True, text=True,
-                                 env={**os.environ, "TEST_POSTGRES_DB": "corroborate_bench"}).stdout.strip()
-            if not url:
-                raise SystemExit("PostgreSQL is not available (scripts/postgres.sh)")
-            env["DATABASE_URL"] = url
-            subprocess.run(["psql", "-q", "-d", "corroborate_bench", "-c",
-                            "DROP SCHEMA public CASCADE; CREATE SCHEMA public;"], check=True, capture_output=True)
-        flask(env, "db", "upgrade")
-        flask(env, "curriculum", "build")
+        env = instance(folder, database, RATELIMIT_LOGIN_PER_IP="100000 per minute")
         assignment = populate(env, users)
         spawn_rate = 4.0      # sign-ins a second: argon2 costs ~0.2 s of CPU each, 2 cores sign in ~8 a second
         ramp = users / spawn_rate

@@ -21,6 +21,27 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def instance(folder: str, database: str = "sqlite", *build: str, **settings: str) -> dict:
+    """The environment of a fresh Corroborate instance in ``folder``: an empty database (SQLite there, or the
+    machine's PostgreSQL with its schema cleared), migrated, and the curriculum built (``build``: more flags for
+    `flask curriculum build`). ``settings`` are further environment variables."""
+    env = {**os.environ, "CORROBORATE_INSTANCE": folder, "SECRET_KEY": "bench",
+           "CORROBORATE_CACHE": str(ROOT / "instance" / "cache"), **settings}
+    if database == "sqlite":
+        env["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
+    else:
+        env["DATABASE_URL"] = subprocess.run(["bash", str(ROOT / "scripts" / "postgres.sh")], capture_output=True,
+                                             text=True, env={**os.environ, "TEST_POSTGRES_DB": "corroborate_bench"}
+                                             ).stdout.strip()
+        if not env["DATABASE_URL"]:
+            raise SystemExit("PostgreSQL is not available (scripts/postgres.sh)")
+        subprocess.run(["psql", "-q", "-d", "corroborate_bench", "-c",
+                        "DROP SCHEMA public CASCADE; CREATE SCHEMA public;"], check=True, capture_output=True)
+    flask(env, "db", "upgrade")
+    flask(env, "curriculum", "build", *build)
+    return env
+
+
 def flask(env: dict, *args: str) -> str:
     done = subprocess.run([str(BIN / "flask"), "--app", "app", *args], cwd=ROOT, env=env, capture_output=True,
                           text=True, timeout=600)

@@ -24,7 +24,7 @@ import urllib.parse
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.serve import ROOT, flask, gunicorn  # noqa: E402
+from bench.serve import ROOT, gunicorn, instance  # noqa: E402
 
 CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 POPULATE = """
@@ -77,20 +77,7 @@ def main() -> None:
     parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        env = {**os.environ, "CORROBORATE_INSTANCE": folder, "SECRET_KEY": "bench",
-               "CORROBORATE_CACHE": str(ROOT / "instance" / "cache")}
-        if args.database == "sqlite":
-            env["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
-        else:
-            env["DATABASE_URL"] = subprocess.run(
-                ["bash", str(ROOT / "scripts" / "postgres.sh")], capture_output=True, text=True,
-                env={**os.environ, "TEST_POSTGRES_DB": "corroborate_bench"}).stdout.strip()
-            if not env["DATABASE_URL"]:
-                raise SystemExit("PostgreSQL is not available (scripts/postgres.sh)")
-            subprocess.run(["psql", "-q", "-d", "corroborate_bench", "-c",
-                            "DROP SCHEMA public CASCADE; CREATE SCHEMA public;"], check=True, capture_output=True)
-        flask(env, "db", "upgrade")
-        flask(env, "curriculum", "build")
+        env = instance(folder, args.database)
         out = subprocess.run([sys.executable, "-c", POPULATE.format(root=str(ROOT), users=args.users)], env=env,
                              capture_output=True, text=True, check=True).stdout.split()
         assignment, cookies = int(out[0]), out[1:]
