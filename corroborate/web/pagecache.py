@@ -11,13 +11,15 @@ visitors who are not signed in, else the visitor's role), and the header per ses
 - without a cookie, with the public page;
 - with a session cookie it has seen rendered, with the page of that visitor's audience around their own header,
   once one indexed query has confirmed that their login session is still live (signing out anywhere, or a
-  password reset, takes effect at once).
+  password reset, takes effect at once);
+- with a 304 when the browser already holds that page: the ETag names both the page and the header.
 Anything else goes to Flask, which renders and fills the cache: a cookie not seen yet, a session that carries a
 message for the visitor (it is shown in the page), a header older than ``VISITOR_TTL``. The built curriculum never
 changes within a process, so neither do these pages.
 """
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import dataclass
 from functools import wraps
@@ -54,13 +56,29 @@ def site_header() -> Markup:
 
 
 @dataclass(frozen=True)
+class Header:
+    html: bytes
+    tag: str
+
+
+@dataclass(frozen=True)
 class Rendered:
     audience: str
     prefix: bytes
     suffix: bytes
-    header: bytes
+    page_tag: str                   # of the page around the header
+    header: Header
     token: str | None               # the visitor's login session, if signed in
     valid_until: float              # when their header must be rendered afresh
+
+
+def _tag(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=8).hexdigest()
+
+
+def _etag(page_tag: str, header_tag: str) -> str:
+    """A shared page's validator: the page around the header, and the header (which names the visitor)."""
+    return f"{page_tag}-{header_tag}"
 
 
 def shared_page(view):
@@ -76,11 +94,15 @@ def shared_page(view):
         if not slot:
             return response
         header = site_header().encode()
+        rendered = Rendered(_audience(), prefix, suffix, _tag(prefix + suffix), Header(header, _tag(header)),
+                            *_visitor())
         response.set_data(prefix + header + suffix)
         if current_user.is_authenticated:
             response.headers["Cache-Control"] = "private, no-cache"
         if response.status_code == 200:
-            request.environ[RENDERED] = Rendered(_audience(), prefix, suffix, header, *_visitor())
+            response.set_etag(_etag(rendered.page_tag, rendered.header.tag))
+            request.environ[RENDERED] = rendered
+            response.make_conditional(request)
         return response
     return wrapper
 
@@ -108,12 +130,13 @@ class Page:
     headers: list[tuple[str, str]]
     prefix: bytes
     suffix: bytes
+    tag: str
 
 
 @dataclass(frozen=True)
 class Visitor:
     audience: str
-    header: bytes
+    header: Header
     token: str
     valid_until: float
 
@@ -125,7 +148,7 @@ class PageCache:
         self.app, self.session_cookie, self.is_live = app, session_cookie, is_live
         self.pages: dict[tuple[str, str], Page] = {}
         self.visitors: dict[str, Visitor] = {}
-        self.public_header: bytes | None = None
+        self.public_header: Header | None = None
 
     def __call__(self, environ, start_response):
         if environ["REQUEST_METHOD"] != "GET":
@@ -133,7 +156,7 @@ class PageCache:
         key = environ.get("PATH_INFO", "") + "?" + environ.get("QUERY_STRING", "")
         cookies = environ.get("HTTP_COOKIE")
         cookie = parse_cookie(cookies).get(self.session_cookie) if cookies else None
-        served = self._serve(key, cookies, cookie, start_response)
+        served = self._serve(key, cookies, cookie, environ, start_response)
         if served is not None:
             return served
         captured = {}
@@ -147,7 +170,7 @@ class PageCache:
             self._keep(key, cookie, rendered, captured["status"], captured["headers"])
         return chunks
 
-    def _serve(self, key: str, cookies: str | None, cookie: str | None, start_response):
+    def _serve(self, key: str, cookies: str | None, cookie: str | None, environ, start_response):
         if not cookies:
             page, header = self.pages.get((key, PUBLIC)), self.public_header
         else:
@@ -160,8 +183,12 @@ class PageCache:
                 return None
         if page is None or header is None:
             return None
-        body = page.prefix + header + page.suffix
-        start_response(page.status, [*page.headers, ("Content-Length", str(len(body)))])
+        etag = f'"{_etag(page.tag, header.tag)}"'
+        if etag in environ.get("HTTP_IF_NONE_MATCH", ""):
+            start_response("304 NOT MODIFIED", [*page.headers, ("ETag", etag)])
+            return [b""]
+        body = page.prefix + header.html + page.suffix
+        start_response(page.status, [*page.headers, ("ETag", etag), ("Content-Length", str(len(body)))])
         return [body]
 
     def _live(self, token: str) -> bool:
@@ -173,8 +200,9 @@ class PageCache:
     def _keep(self, key: str, cookie: str | None, rendered: Rendered, status: str, headers) -> None:
         if len(self.pages) >= MAX_PAGES:
             self.pages.clear()
-        kept = [(name, value) for name, value in headers if name.lower() not in ("content-length", "set-cookie")]
-        self.pages[(key, rendered.audience)] = Page(status, kept, rendered.prefix, rendered.suffix)
+        kept = [(name, value) for name, value in headers
+                if name.lower() not in ("content-length", "set-cookie", "etag")]
+        self.pages[(key, rendered.audience)] = Page(status, kept, rendered.prefix, rendered.suffix, rendered.page_tag)
         if rendered.audience == PUBLIC:
             self.public_header = rendered.header
         elif cookie and rendered.token and not any(name.lower() == "set-cookie" for name, _ in headers):

@@ -143,3 +143,17 @@ def test_a_waiting_message_is_shown_on_a_shared_page(app):
     page = ana.get("/modules/sample").get_data(as_text=True)
     assert "You joined History 10B." in page
     assert "You joined" not in ana.get("/modules/sample").get_data(as_text=True)
+
+
+def test_a_browser_holding_the_page_gets_a_304_that_names_the_visitor(app):
+    ana = signed_in(app, "ana")
+    for _ in range(3):
+        first = ana.get("/modules/sample")
+    assert ana.get("/modules/sample", headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+    ben = signed_in(app, "ben")
+    ben.get("/modules/sample")
+    theirs = ben.get("/modules/sample", headers={"If-None-Match": first.headers["ETag"]})
+    assert theirs.status_code == 200 and "Sign out ben" in theirs.get_data(as_text=True)
+    anonymous = app.test_client()
+    anonymous.get("/modules/sample")
+    assert anonymous.get("/modules/sample", headers={"If-None-Match": first.headers["ETag"]}).status_code == 200
