@@ -14,6 +14,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import combinations
 
 TYPES = ("single", "multiple", "truefalse", "matching", "ordering", "short", "cloze", "essay")
@@ -25,6 +26,7 @@ TYPE_LABELS = {
 BLANK = re.compile(r"\{\{([^{}]+)\}\}")
 
 
+@lru_cache(maxsize=8192)            # a quiz page asks for each element's id as it shuffles and renders them
 def element_id(text: str) -> str:
     """A stable id for a matching or ordering element that does not reveal its position in the key."""
     return "e" + hashlib.sha1(text.encode()).hexdigest()[:8]

@@ -96,10 +96,11 @@ def open_attempt(assignment: Assignment, student: User, now: datetime | None = N
     return None
 
 
-def start(assignment: Assignment, student: User, module: Module, now: datetime | None = None) -> Attempt:
-    """The student's open attempt, or a new one. Everything is read first; the write is one INSERT."""
+def start(assignment: Assignment, student: User, module: Module, mine: list[Attempt],
+          now: datetime | None = None) -> Attempt:
+    """The student's open attempt, or a new one; ``mine`` are the student's attempts at the assignment (read with
+    it, see learn.student_assignment_and_attempts). Everything is read first; the write is one INSERT."""
     now = now or utcnow()
-    mine = attempts_of(assignment, student)
     current = open_attempt(assignment, student, now, mine)
     if current is not None:
         return current
@@ -122,8 +123,9 @@ def start(assignment: Assignment, student: User, module: Module, now: datetime |
            "points_possible": sum(i.points for i in items), "pending": 0}
     try:
         with writing():
-            # one plain INSERT (the ORM's unit of work would cost more than the rest of the write)
-            row["id"] = db.session.execute(NEW_ATTEMPT, row).scalar_one()
+            # one plain INSERT on the session's connection (the ORM's unit of work, even its execute, would cost
+            # more than the rest of the write)
+            row["id"] = db.session.connection().execute(NEW_ATTEMPT, row).scalar_one()
     except IntegrityError:
         # Another tab took attempt `number` a moment ago: that tab's attempt is this one too. (When it was the last
         # one allowed, the unique row is what lets only one of them win.)
@@ -134,8 +136,7 @@ def start(assignment: Assignment, student: User, module: Module, now: datetime |
             raise
         return existing
     attempt = Attempt(**row, responses=[])
-    make_transient_to_detached(attempt)          # the row just stored, as if loaded: no query reads it back
-    db.session.add(attempt)
+    make_transient_to_detached(attempt)      # the row just stored, as if loaded (and detached): nothing reads it back
     return attempt
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
-from markupsafe import Markup
+from flask_wtf.csrf import generate_csrf
+from jinja2.utils import htmlsafe_json_dumps
+from markupsafe import Markup, escape
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import contains_eager
 
 from ..quiz.items import Item, grade
 from ..quiz.present import answer_from_form, student_item
@@ -19,16 +20,24 @@ from .extensions import db
 from .forms import JoinAnotherForm
 from .generated import module_for
 from .models import Assignment, Attempt, Classroom, Enrollment, utcnow
+from .pagecache import hole, page_shell, site_header
 from .question_html import question_html
 from .state import module_or_404, unit
 
 bp = Blueprint("learn", __name__, url_prefix="/learn")
 
 
-STUDENT_ASSIGNMENT = (  # built once (see auth.USER_OF_SESSION)
-    select(Assignment).join(Classroom).join(Enrollment, Enrollment.classroom_id == Classroom.id)
-    .where(Assignment.id == bindparam("assignment"), Enrollment.student_id == bindparam("student"),
-           Classroom.archived.is_(False)).options(contains_eager(Assignment.classroom)))
+def _students_assignment(*entities):
+    """A statement selecting ``entities`` of an assignment in an unarchived class the student is enrolled in."""
+    return (select(*entities).join(Classroom).join(Enrollment, Enrollment.classroom_id == Classroom.id)
+            .where(Assignment.id == bindparam("assignment"), Enrollment.student_id == bindparam("student"),
+                   Classroom.archived.is_(False)))
+
+
+STUDENT_ASSIGNMENT = _students_assignment(Assignment)      # built once (see auth.USER_OF_SESSION)
+WITH_ATTEMPTS = _students_assignment(Assignment, Attempt).outerjoin(
+    Attempt, (Attempt.assignment_id == Assignment.id) & (Attempt.student_id == bindparam("student"))
+).order_by(Attempt.number)
 
 
 def student_assignment(assignment_id: int) -> Assignment:
@@ -38,6 +47,14 @@ def student_assignment(assignment_id: int) -> Assignment:
     if assignment is None:
         abort(404, "There is no such assignment in your classes.")
     return assignment
+
+
+def student_assignment_and_attempts(assignment_id: int) -> tuple[Assignment, list[Attempt]]:
+    """As :func:`student_assignment`, with the student's attempts at it in order, in the same query."""
+    rows = db.session.execute(WITH_ATTEMPTS, {"assignment": assignment_id, "student": current_user.id}).all()
+    if not rows:
+        abort(404, "There is no such assignment in your classes.")
+    return rows[0][0], [attempt for _, attempt in rows if attempt is not None]
 
 
 def own_attempt(attempt_id: int) -> Attempt:
@@ -116,11 +133,10 @@ def join_another():
 @bp.get("/assignments/<int:assignment_id>")
 @role_required("student")
 def assignment(assignment_id: int):
-    found = student_assignment(assignment_id)
+    found, mine = student_assignment_and_attempts(assignment_id)
     now = utcnow()
     module = unit().module(found.module_id)
-    current = engine.open_attempt(found, current_user, now)
-    mine = engine.attempts_of(found, current_user)
+    current = engine.open_attempt(found, current_user, now, mine)
     return render_template("learn/assignment.html", assignment=found, module=module, attempts=mine, current=current,
                            status=status_of(found, mine, now), can_review=engine.review_allowed(found, now),
                            final=engine.final_score(mine, found.grading_method), now=now)
@@ -130,10 +146,10 @@ def assignment(assignment_id: int):
 @reads_first
 @role_required("student")
 def start(assignment_id: int):
-    found = student_assignment(assignment_id)
+    found, mine = student_assignment_and_attempts(assignment_id)
     module = module_or_404(found.module_id)
     try:
-        attempt = engine.start(found, current_user, module_for(found, module))
+        attempt = engine.start(found, current_user, module_for(found, module), mine)
     except engine.AttemptRefused as refused:
         flash(refused.reason, "error")
         return redirect(url_for("learn.assignment", assignment_id=found.id))
@@ -172,18 +188,28 @@ def question(version: str, item: Item, layout: dict, number: int, value: object)
     return Markup(f"{parts[0]}{number}{parts[1]}")
 
 
-def quiz_page(attempt: Attempt, module):
+def quiz_page(attempt: Attempt, module) -> Markup:
+    """The page a student answers the quiz on. It is a shell per module version, filled per attempt (a whole class
+    asks for it within a second when they press Start together); with a message waiting for the student, it is
+    rendered whole, message included."""
     items = engine.snapshot_items(attempt.module_version)
     layout = json.loads(attempt.layout)
     saved = {r.item_id: {"value": json.loads(r.value), "seq": r.seq} for r in attempt.responses}
     views = [question(attempt.module_version, items[item_id], layout, number, saved.get(item_id, {}).get("value"))
              for number, item_id in enumerate((i for i in layout["items"] if i in items), start=1)]
-    return render_template("learn/take.html", attempt=attempt, items=views, saved=saved, module=module,
-                           state={"attempt": attempt.id, "deadline": attempt.deadline.isoformat() + "Z",
-                                  "saved": saved, "url": url_for("learn.take", attempt_id=attempt.id),
-                                  "save_url": url_for("api.save_answer", attempt_id=attempt.id, item_id="__ITEM__"),
-                                  "submit_url": url_for("api.submit", attempt_id=attempt.id),
-                                  "review_url": url_for("learn.review", attempt_id=attempt.id)})
+    state = {"attempt": attempt.id, "deadline": attempt.deadline.isoformat() + "Z", "saved": saved,
+             "url": url_for("learn.take", attempt_id=attempt.id),
+             "save_url": url_for("api.save_answer", attempt_id=attempt.id, item_id="__ITEM__"),
+             "submit_url": url_for("api.submit", attempt_id=attempt.id),
+             "review_url": url_for("learn.review", attempt_id=attempt.id)}
+    values = {"csrf": escape(generate_csrf()), "submit_action": escape(url_for("learn.submit_form",
+                                                                              attempt_id=attempt.id)),
+              "state": htmlsafe_json_dumps(state), "items": Markup("".join(views))}
+    if session.get("_flashes"):
+        return Markup(render_template("learn/take.html", module=module, **values))
+    page = page_shell(("quiz", module.version if module else None), lambda: render_template(
+        "learn/take.html", module=module, **{name: hole(name) for name in values}))
+    return page.fill(site_header=site_header(), **values)
 
 
 @bp.post("/attempts/<int:attempt_id>/submit")

@@ -16,10 +16,15 @@ visitors who are not signed in, else the visitor's role), and the header per ses
 Anything else goes to Flask, which renders and fills the cache: a cookie not seen yet, a session that carries a
 message for the visitor (it is shown in the page), a header older than ``VISITOR_TTL``. The built curriculum never
 changes within a process, so neither do these pages.
+
+A page that differs per request only in a few values (the site header differs in the visitor's name and CSRF token;
+the quiz page in the attempt, its questions and the header) is kept as a :class:`Shell`: rendered once with a
+:func:`hole` where each value goes, then filled by joining strings.
 """
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from dataclasses import dataclass
 from functools import wraps
@@ -27,16 +32,26 @@ from typing import Callable
 
 from flask import current_app, g, make_response, render_template, request, session
 from flask_login import current_user
-from markupsafe import Markup
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup, escape
 from werkzeug.http import parse_cookie
 
 MAX_PAGES = 512
 MAX_VISITORS = 20_000
 VISITOR_TTL = 600.0                 # seconds a visitor's header is served before Flask renders it afresh
 PUBLIC = "public"
-SLOT = "<!--corroborate:site-header-->"
 RENDERED = "corroborate.shared_page"        # WSGI environ key: what a shared page's render leaves for PageCache
 _fragments: dict[tuple, Markup] = {}
+_shells: dict[tuple, "Shell"] = {}
+_HOLE = re.compile(r"<!--corroborate:hole:(\w+)-->")
+
+
+def hole(name: str) -> Markup:
+    """Where a value of a :class:`Shell` goes; it passes through templates and their escaping unchanged."""
+    return Markup(f"<!--corroborate:hole:{name}-->")
+
+
+SLOT = hole("site_header")
 
 
 def fragment(key: tuple, render) -> Markup:
@@ -48,11 +63,55 @@ def fragment(key: tuple, render) -> Markup:
     return _fragments[key]
 
 
+@dataclass(frozen=True)
+class Shell:
+    """A page rendered once with holes: the text around them, and the name of each hole in order."""
+    parts: tuple[str, ...]
+    holes: tuple[str, ...]
+
+    def fill(self, **values: str) -> Markup:
+        """The page with each hole filled by the value of its name; values are inserted as they are (escape them)."""
+        pieces = [self.parts[0]]
+        for name, part in zip(self.holes, self.parts[1:]):
+            pieces += (values[name], part)
+        return Markup("".join(pieces))
+
+
+def shell(key: tuple, render: Callable[[], str]) -> Shell:
+    """The shell that ``render()`` makes (it places the holes), made once per ``key``."""
+    found = _shells.get(key)
+    if found is None:
+        pieces = _HOLE.split(str(render()))
+        if len(_shells) >= MAX_PAGES:
+            _shells.clear()
+        found = _shells[key] = Shell(tuple(pieces[0::2]), tuple(pieces[1::2]))
+    return found
+
+
+def page_shell(key: tuple, render: Callable[[], str]) -> Shell:
+    """A whole page as a :func:`shell`, with the hole ``site_header`` where the site header goes."""
+    def render_around_the_header() -> str:
+        g.header_slot = True
+        try:
+            return render()
+        finally:
+            g.header_slot = False
+    return shell(key, render_around_the_header)
+
+
 def site_header() -> Markup:
-    """The site header of this page (templates call it); in a shared page, the slot that it fills."""
+    """The site header of this page (templates call it); in a shared page, the slot that it fills.
+
+    It is a shell per audience, with holes for the visitor's name, their CSRF token and the search box's query."""
     if g.get("header_slot"):
-        return Markup(SLOT)
-    return Markup(render_template("site_header.html"))
+        return SLOT
+    role = current_user.role if current_user.is_authenticated else None
+    header = shell(("site-header", role), lambda: render_template(
+        "site_header.html", role=role, username=hole("username"), csrf=hole("csrf"), query=hole("query")))
+    query = request.args.get("q", "") if request.endpoint == "library.search" else ""
+    if role is None:
+        return header.fill(query=escape(query))
+    return header.fill(username=escape(current_user.username), csrf=escape(generate_csrf()), query=escape(query))
 
 
 @dataclass(frozen=True)
@@ -90,7 +149,7 @@ def shared_page(view):
             return response
         g.header_slot = False
         body = response.get_data()
-        prefix, slot, suffix = body.partition(SLOT.encode())
+        prefix, slot, suffix = body.partition(str(SLOT).encode())
         if not slot:
             return response
         header = site_header().encode()

@@ -154,7 +154,7 @@ def test_two_tabs_racing_for_the_last_attempt_get_one(any_app, ids):
         from corroborate.web.state import unit
         assignment = db.session.get(Assignment, ids["assignment_a"])
         student = db.session.get(User, ids["student_a"])
-        return engine.start(assignment, student, unit().module("sample")).id
+        return engine.start(assignment, student, unit().module("sample"), engine.attempts_of(assignment, student)).id
     started = run_together(any_app, [start_one] * 4)
     assert len(set(started)) == 1
     with any_app.app_context():
@@ -192,6 +192,28 @@ def test_a_class_pressing_start_together_each_get_their_own_quiz(any_app):
         assert len(started) == 8 and db.session.query(Attempt).count() == 8
         assert db.session.query(ModuleSnapshot).count() == 1
         assert {a.student_id for a in db.session.query(Attempt)} == set(students)
+    # the page is filled in from one shell, but each names its own student and carries their own token and attempt
+    for n, ((client, token), page) in enumerate(zip(browsers, pages)):
+        html = page.get_data(as_text=True)
+        assert f"Sign out s{n}</button>" in html and "<!--corroborate:hole" not in html
+        assert not [m for m in range(8) if m != n and f"Sign out s{m}<" in html]
+        tokens = set(re.findall(r'(?:name="csrf-token" content|name="csrf_token" value)="([^"]+)"', html))
+        assert len(tokens) == 1
+        attempt_id = json.loads(re.search(r'id="quiz-state">(.*?)</script>', html, re.S)[1])["attempt"]
+        assert f'action="/learn/attempts/{attempt_id}/submit"' in html
+        assert put(client, tokens.pop(), attempt_id, "q-short", "843", 1).get_json()["saved"] is True
+
+
+def test_a_message_waiting_for_the_student_is_shown_on_the_quiz_page(any_app, ids):
+    client, token = student_client(any_app)
+    start(any_app, client, token, ids["assignment_a"])                    # the quiz page's shell is built
+    other, other_token = student_client(any_app, "student-b")
+    with other.session_transaction() as session:
+        session["_flashes"] = [("message", "You joined History 10B.")]
+    page = other.post(f"/learn/assignments/{ids['assignment_b']}/start", data={"csrf_token": other_token})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "You joined History 10B." in html and "Sign out student-b" in html
+    assert "You joined History 10B." not in other.get("/learn/").get_data(as_text=True)      # shown once
 
 
 def test_tabs_racing_through_the_browser_share_one_attempt_and_grade_once(any_app, ids):
