@@ -105,7 +105,6 @@ def create_app(config: dict | None = None) -> Flask:
     app.jinja_env.globals["site_header"] = site_header
     app.wsgi_app = PageCache(app.wsgi_app, app.config["SESSION_COOKIE_NAME"], auth.live_session_check(app))
     if os.environ.get("CORROBORATE_WARM_START") == "1":       # gunicorn.conf.py: load before the workers fork
-        from corroborate.web.state import corpus, unit
-        corpus(app)
-        unit(app)
+        from corroborate.web.warm import warm_up
+        warm_up(app)
     return app

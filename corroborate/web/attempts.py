@@ -46,19 +46,27 @@ def snapshot(module: Module) -> str:
     snapshot could not read it back yet)."""
     stored = current_app.extensions.setdefault("corroborate.snapshots", set())
     version = module.version
-    if version in stored and version in _items_cache:
-        return version
-    data = json.dumps(module_json(module), ensure_ascii=False)
     if version not in stored:
         if db.session.get(ModuleSnapshot, version) is None:
             try:
                 with writing():
-                    db.session.add(ModuleSnapshot(version=version, module_id=module.id, data=data))
+                    db.session.add(ModuleSnapshot(version=version, module_id=module.id, data=_snapshot_data(module)))
             except IntegrityError:                     # another request stored it first
                 pass
         stored.add(version)
-    _items_cache.setdefault(version, _items(json.loads(data)))     # exactly what the stored snapshot reads back
+    remember_items(module)
     return version
+
+
+def remember_items(module: Module) -> None:
+    """Parse the items of a module exactly as its stored snapshot reads back, once per process (the warm start does
+    it for the built modules before the workers fork)."""
+    if module.version not in _items_cache:
+        _items_cache[module.version] = _items(json.loads(_snapshot_data(module)))
+
+
+def _snapshot_data(module: Module) -> str:
+    return json.dumps(module_json(module), ensure_ascii=False)
 
 
 def snapshot_items(version: str) -> dict[str, Item]:

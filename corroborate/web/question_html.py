@@ -8,10 +8,17 @@ Every control is native (radios, checkboxes, selects, text fields), so each item
 keyboard alone and with a screen reader; ordering and matching use selects, never drag and drop; every field has a
 label. Texts are escaped here. Prompts and rubric descriptors come from the curriculum build, already sanitized.
 A saved answer of the wrong shape (it came from a browser) is shown as no answer rather than breaking the page.
+
+Each choice, and each row of an ordering question, is built once and remembered: the students of a class see the same
+choices in many different orders.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from markupsafe import Markup, escape
+
+ELEMENTS = 16_384          # remembered choices and rows (a module has some hundreds)
 
 
 def question_html(view: dict, number: int | str, value: object = None) -> Markup:
@@ -39,9 +46,13 @@ def _choices(view: dict, value: object) -> str:
         {v for v in value if isinstance(v, str)} if not single and isinstance(value, list) else set()
     control = "radio" if single else "checkbox"
     hint = "" if single else '<p class="hint">Choose all that apply.</p>'
-    return hint + "".join(
-        f'<label class="choice"><input type="{control}" name="{name}" value="{escape(o["id"])}"'
-        f'{" checked" if o["id"] in chosen else ""}> {escape(o["text"])}</label>' for o in view["options"])
+    return hint + "".join(_choice(control, name, o["id"], o["text"], o["id"] in chosen) for o in view["options"])
+
+
+@lru_cache(maxsize=ELEMENTS)
+def _choice(control: str, name: str, option_id: str, text: str, checked: bool) -> str:
+    return (f'<label class="choice"><input type="{control}" name="{name}" value="{escape(option_id)}"'
+            f'{" checked" if checked else ""}> {escape(text)}</label>')
 
 
 def _matching(view: dict, value: object) -> str:
@@ -49,27 +60,34 @@ def _matching(view: dict, value: object) -> str:
     rows = []
     for left in view["lefts"]:
         field = f'{name}-{escape(left["id"])}'
-        options = "".join(f'<option value="{escape(r["id"])}"{" selected" if chosen.get(left["id"]) == r["id"] else ""}'
-                          f'>{escape(r["text"])}</option>' for r in view["rights"])
+        options = "".join(_match_option(r["id"], r["text"], chosen.get(left["id"]) == r["id"]) for r in view["rights"])
         rows.append(f'<div class="match-row"><label for="{field}">{escape(left["text"])}</label>'
                     f'<select id="{field}" name="{name}" data-left="{escape(left["id"])}">'
                     f'<option value="">— choose —</option>{options}</select></div>')
     return f'<div class="matching">{"".join(rows)}</div>'
 
 
+@lru_cache(maxsize=ELEMENTS)
+def _match_option(right_id: str, text: str, selected: bool) -> str:
+    return f'<option value="{escape(right_id)}"{" selected" if selected else ""}>{escape(text)}</option>'
+
+
 def _ordering(view: dict, value: object) -> str:
     name, elements = _name(view), view["elements"]
     placed = value if isinstance(value, list) else []
-    rows = []
-    for element in elements:
-        field = f'{name}-{escape(element["id"])}'
-        at = placed.index(element["id"]) + 1 if element["id"] in placed else None
-        positions = "".join(f'<option value="{p}"{" selected" if at == p else ""}>{p}</option>'
-                            for p in range(1, len(elements) + 1))
-        rows.append(f'<div class="order-row"><select id="{field}" name="{name}" data-element="{escape(element["id"])}" '
-                    f'aria-label="Position of: {escape(element["text"])}"><option value="">–</option>{positions}'
-                    f'</select><label for="{field}">{escape(element["text"])}</label></div>')
-    return f'<p class="hint">Give each a position: 1 for the first.</p><div class="ordering">{"".join(rows)}</div>'
+    rows = "".join(_order_row(name, e["id"], e["text"], len(elements),
+                              placed.index(e["id"]) + 1 if e["id"] in placed else None) for e in elements)
+    return f'<p class="hint">Give each a position: 1 for the first.</p><div class="ordering">{rows}</div>'
+
+
+@lru_cache(maxsize=ELEMENTS)
+def _order_row(name: str, element_id: str, text: str, count: int, at: int | None) -> str:
+    field = f'{name}-{escape(element_id)}'
+    positions = "".join(f'<option value="{p}"{" selected" if at == p else ""}>{p}</option>'
+                        for p in range(1, count + 1))
+    return (f'<div class="order-row"><select id="{field}" name="{name}" data-element="{escape(element_id)}" '
+            f'aria-label="Position of: {escape(text)}"><option value="">–</option>{positions}'
+            f'</select><label for="{field}">{escape(text)}</label></div>')
 
 
 def _short(view: dict, value: object) -> str:

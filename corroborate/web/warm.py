@@ -1,0 +1,31 @@
+"""Warm start: what every worker would otherwise build on its first requests, built once in the process that loads
+the app before gunicorn forks its workers (gunicorn.conf.py sets CORROBORATE_WARM_START=1). The workers inherit it.
+
+When a class presses Start together, the first requests each worker serves would otherwise also compile the quiz
+page's templates, parse the module's items and render every choice of every question.
+"""
+from __future__ import annotations
+
+from flask import Flask
+
+from ..quiz.present import layout_for, student_item
+from . import attempts
+from .question_html import question_html
+from .state import corpus, unit
+
+
+def _a_page(name: str) -> bool:
+    return name.endswith(".html") and not name.startswith("handouts/")     # handouts have an environment of their own
+
+
+def warm_up(app: Flask) -> None:
+    corpus(app)
+    built = unit(app)
+    for name in app.jinja_env.list_templates(filter_func=_a_page):
+        app.jinja_env.get_template(name)
+    for module in built.modules:
+        attempts.remember_items(module)
+        items = list(module.items)
+        in_order = layout_for(items, "", shuffle_items=False, shuffle_options=False)
+        for item in items:
+            question_html(student_item(item, in_order), 1)
