@@ -37,10 +37,18 @@ def _secret_key(instance: Path) -> str:
 
 
 class SessionInterface(SecureCookieSessionInterface):
-    """The session cookie is Secure whenever the request came over HTTPS (or SESSION_COOKIE_SECURE says so)."""
+    """The session cookie is Secure whenever the request came over HTTPS (or SESSION_COOKIE_SECURE says so). Its
+    signer is made once per secret key, not for each request."""
 
     def get_cookie_secure(self, app: Flask) -> bool:
         return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
+
+    def get_signing_serializer(self, app: Flask):
+        keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        cached = getattr(self, "_signer", None)
+        if cached is None or cached[0] != keys:
+            cached = self._signer = (keys, super().get_signing_serializer(app))
+        return cached[1]
 
 
 def create_app(config: dict | None = None) -> Flask:

@@ -1,20 +1,23 @@
 """Database engine settings: SQLite that behaves under concurrent requests, PostgreSQL as is."""
 from __future__ import annotations
 
+import time
 from contextlib import contextmanager
 from functools import wraps
 
 from flask import Flask, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
+
+PING_AFTER_IDLE = 5.0          # seconds a pooled connection may rest before it is checked on its next use
 
 
 def engine_options(url: str, busy_timeout: float = 30.0) -> dict:
     if url.startswith("sqlite"):
         # wait (retrying) for a lock rather than fail at once; our own BEGIN (below) replaces pysqlite's implicit one
         return {"connect_args": {"timeout": busy_timeout, "isolation_level": None, "check_same_thread": False}}
-    return {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20, "pool_timeout": 10,
-            "connect_args": {"connect_timeout": 5}}
+    return {"pool_size": 10, "max_overflow": 20, "pool_timeout": 10, "connect_args": {"connect_timeout": 5}}
 
 
 def _begin_statement() -> str:
@@ -88,6 +91,31 @@ def configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql(_begin_statement())
 
 
+def ping_when_idle(engine: Engine, idle: float = PING_AFTER_IDLE) -> None:
+    """Check a pooled connection that rested more than ``idle`` seconds before using it, and replace it if the server
+    is gone (it may have restarted meanwhile); a connection that came back to the pool a moment ago was working then.
+    A pre-ping on every checkout would cost each request a round trip, and under load connections never rest.
+
+    Should the server restart under load, the request that meets a dead connection gets the clear 503 below (the
+    quiz page sends its answer again) and SQLAlchemy replaces every connection of the pool older than that failure.
+    """
+    @event.listens_for(engine, "connect")
+    @event.listens_for(engine, "checkin")
+    def rested_from(_dbapi_connection, record):
+        record.info["returned_at"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def check_if_rested(dbapi_connection, record, _proxy):
+        if time.monotonic() - record.info.get("returned_at", float("-inf")) < idle:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            if engine.dialect.is_disconnect(error, dbapi_connection, None):
+                raise DisconnectionError() from error        # the pool discards it and connects afresh
+            raise
+
+
 UNAVAILABLE = ("The database is busy or out of reach for a moment. Nothing is lost: answers stay on your device "
                "and are sent again automatically.")
 
@@ -102,6 +130,8 @@ def init_database(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine)
+        else:
+            ping_when_idle(db.engine, app.config.get("DATABASE_PING_AFTER_IDLE", PING_AFTER_IDLE))
 
     @app.errorhandler(DBAPIError)
     @app.errorhandler(PoolTimeout)

@@ -1,13 +1,13 @@
 """Flask extensions, created here and bound to an app in create_app (one object per extension per process)."""
 from __future__ import annotations
 
-from flask import request
+from flask import current_app, g, request
 from flask_limiter import Limiter as BaseLimiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from flask_wtf.csrf import CSRFProtect
+from flask_wtf.csrf import CSRFProtect as BaseCSRFProtect
 from sqlalchemy.orm import DeclarativeBase
 
 
@@ -20,7 +20,23 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate()
 login_manager = LoginManager()
+
+
+class CSRFProtect(BaseCSRFProtect):
+    """Flask-WTF's CSRF check on every POST, PUT, PATCH and DELETE. A page answering a request that carried a valid
+    token is given that same token rather than a newly signed one: with WTF_CSRF_TIME_LIMIT unset, a token is valid
+    for as long as the session, and signing costs as much as checking (a class pressing Start together gets back
+    quiz pages that carry tokens)."""
+
+    def protect(self, apply_exemptions=False):
+        super().protect(apply_exemptions)
+        if g.get("csrf_valid") and current_app.config["WTF_CSRF_TIME_LIMIT"] is None:
+            g.setdefault(current_app.config["WTF_CSRF_FIELD_NAME"], self._get_csrf_token())   # what generate_csrf reads
+
+
 csrf = CSRFProtect()
+
+
 class Limiter(BaseLimiter):
     """Checks limits only on the routes that declare one (sign-in and sign-up), so that every other request — a
     lesson page, an autosave — pays nothing for rate limiting."""
