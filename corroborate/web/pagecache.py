@@ -91,11 +91,11 @@ def shell(key: tuple, render: Callable[[], str]) -> Shell:
 def page_shell(key: tuple, render: Callable[[], str]) -> Shell:
     """A whole page as a :func:`shell`, with the hole ``site_header`` where the site header goes."""
     def render_around_the_header() -> str:
-        g.header_slot = True
+        outer, g.header_slot = g.get("header_slot"), True
         try:
             return render()
         finally:
-            g.header_slot = False
+            g.header_slot = outer
     return shell(key, render_around_the_header)
 
 
