@@ -165,18 +165,21 @@ def save(attempt: Attempt, item_id: str, value: object, seq: int, now: datetime 
     if item_id not in snapshot_items(attempt.module_version):
         raise AttemptRefused(f"This quiz has no question {item_id!r}.", 404)
     encoded = json.dumps(value, ensure_ascii=False)
-    for _ in range(2):
+    for _ in range(3):
         with writing():
             updated = db.session.execute(
                 update(Response).where(Response.attempt_id == attempt.id, Response.item_id == item_id,
                                        Response.seq < seq).values(value=encoded, seq=seq, saved_at=now)).rowcount
-            if not updated:
-                exists = db.session.scalar(select(Response.seq).where(Response.attempt_id == attempt.id,
-                                                                      Response.item_id == item_id))
-                if exists is not None:
-                    return Saved(item_id, exists, True)       # a newer save is stored already
+            stored = None if updated else db.session.scalar(
+                select(Response.seq).where(Response.attempt_id == attempt.id, Response.item_id == item_id))
         if updated:
             return Saved(item_id, seq, False)
+        if stored is not None:
+            if stored >= seq:
+                return Saved(item_id, stored, True)           # a newer save is stored already
+            # an older save was stored between the update and the look (on PostgreSQL each statement sees what
+            # was committed before it began): the update can now apply
+            continue
         try:
             with writing():
                 db.session.add(Response(attempt_id=attempt.id, item_id=item_id, value=encoded, seq=seq,
@@ -184,7 +187,7 @@ def save(attempt: Attempt, item_id: str, value: object, seq: int, now: datetime 
             return Saved(item_id, seq, False)
         except IntegrityError:
             continue      # another save inserted the row first (and has committed): the update can now apply
-    # (only if the row vanished between the two tries; the browser keeps the answer and sends it again)
+    # (only if other saves kept getting in between; the browser keeps the answer and sends it again)
     raise AttemptRefused("This answer could not be saved; it will be sent again.", 503)
 
 

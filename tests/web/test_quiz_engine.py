@@ -7,12 +7,13 @@ import threading
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import create_engine, event, insert
 
 from corroborate.web import attempts as engine
 from corroborate.web.extensions import db
 from corroborate.web.models import Attempt, Response, User, utcnow
 from tests import factories as f
-from tests.conftest import csrf_token, login
+from tests.conftest import csrf_token, login, postgres_app
 
 KEY = {"q-single": "a", "q-tf": "false", "q-short": "843", "q-cloze": ["NKVD", "843", "Zinovievites"]}
 
@@ -159,6 +160,37 @@ def test_two_tabs_racing_for_the_last_attempt_get_one(any_app, ids):
     assert len(set(started)) == 1
     with any_app.app_context():
         assert db.session.query(Attempt).count() == 1
+
+
+def test_a_save_keeps_its_answer_when_an_older_save_lands_between_its_update_and_its_look(
+        tmp_path, corpus, corpus_cache, postgres_url):
+    """On PostgreSQL each statement sees what was committed before it began: the save's UPDATE can find no row and
+    the look that follows find an older save's row, committed in between. The newer answer must still be stored."""
+    app = postgres_app(tmp_path, corpus, corpus_cache, postgres_url)
+    ids = f.world(app)
+    client, token = student_client(app)
+    attempt_id = start(app, client, token, ids["assignment_a"])
+    other = create_engine(postgres_url)
+    landed = []
+
+    def an_older_save_lands_first(_connection, _cursor, statement, *_args):
+        if statement.startswith("SELECT responses.seq") and not landed:
+            with other.begin() as connection:        # another tab's save, committed between the two statements
+                connection.execute(insert(Response).values(attempt_id=attempt_id, item_id="q-short", value='"older"',
+                                                           seq=3, saved_at=utcnow()))
+            landed.append(True)
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", an_older_save_lands_first)
+        try:
+            saved = engine.save(db.session.get(Attempt, attempt_id), "q-short", "newest", 8)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", an_older_save_lands_first)
+        db.session.remove()
+        response = db.session.query(Response).filter_by(attempt_id=attempt_id, item_id="q-short").one()
+        db.session.remove()
+        db.engine.dispose()
+    other.dispose()
+    assert landed and not saved.stale and (response.seq, json.loads(response.value)) == (8, "newest")
 
 
 def test_racing_saves_keep_the_newest(any_app, ids):
