@@ -14,6 +14,13 @@ from tests.conftest import postgres_app, sqlite_app
 from tests.web.test_quiz_engine import put, start, student_client
 
 
+def a_started_quiz(app):
+    """A student of class A signed in, with the quiz of assignment A started: (browser, CSRF token, attempt id)."""
+    ids = f.world(app)
+    client, token = student_client(app)
+    return client, token, start(app, client, token, ids["assignment_a"])
+
+
 def hold_lock(path, seconds: float) -> threading.Thread:
     ready = threading.Event()
 
@@ -32,9 +39,7 @@ def hold_lock(path, seconds: float) -> threading.Thread:
 
 def test_a_briefly_locked_database_is_waited_for(tmp_path, corpus, corpus_cache, sqlite_template):
     app = sqlite_app(tmp_path, corpus, corpus_cache, sqlite_template, SQLITE_BUSY_TIMEOUT=5.0)
-    ids = f.world(app)
-    client, token = student_client(app)
-    attempt_id = start(app, client, token, ids["assignment_a"])
+    client, token, attempt_id = a_started_quiz(app)
     locker = hold_lock(tmp_path / "test.sqlite3", 1.0)
     began = time.monotonic()
     response = put(client, token, attempt_id, "q-short", "843", 1)
@@ -46,9 +51,7 @@ def test_a_briefly_locked_database_is_waited_for(tmp_path, corpus, corpus_cache,
 def test_a_database_locked_too_long_gets_a_clear_503_and_the_retry_saves(tmp_path, corpus, corpus_cache,
                                                                           sqlite_template):
     app = sqlite_app(tmp_path, corpus, corpus_cache, sqlite_template, SQLITE_BUSY_TIMEOUT=0.3)
-    ids = f.world(app)
-    client, token = student_client(app)
-    attempt_id = start(app, client, token, ids["assignment_a"])
+    client, token, attempt_id = a_started_quiz(app)
     locker = hold_lock(tmp_path / "test.sqlite3", 1.5)
     refused = put(client, token, attempt_id, "q-short", "843", 1)
     locker.join()
@@ -98,9 +101,7 @@ def _terminate(url: str, pid: int) -> None:
 def test_a_pooled_connection_the_server_dropped_while_it_rested_is_replaced_unseen(tmp_path, corpus, corpus_cache,
                                                                                      postgres_url):
     app = postgres_app(tmp_path, corpus, corpus_cache, postgres_url, DATABASE_PING_AFTER_IDLE=0.0)
-    ids = f.world(app)
-    client, token = student_client(app)
-    attempt_id = start(app, client, token, ids["assignment_a"])
+    client, token, attempt_id = a_started_quiz(app)
     before = _backend_of_next_request(app)
     _terminate(postgres_url, before)
     saved = put(client, token, attempt_id, "q-short", "843", 1)         # the rested connection is checked first
@@ -113,9 +114,7 @@ def test_a_pooled_connection_the_server_dropped_while_it_rested_is_replaced_unse
 def test_a_connection_dropped_in_use_gets_a_clear_503_once_and_the_retry_saves(tmp_path, corpus, corpus_cache,
                                                                                 postgres_url):
     app = postgres_app(tmp_path, corpus, corpus_cache, postgres_url, DATABASE_PING_AFTER_IDLE=3600.0)
-    ids = f.world(app)
-    client, token = student_client(app)
-    attempt_id = start(app, client, token, ids["assignment_a"])
+    client, token, attempt_id = a_started_quiz(app)
     _terminate(postgres_url, _backend_of_next_request(app))
     refused = put(client, token, attempt_id, "q-short", "843", 1)       # not checked: it was in use a moment ago
     assert refused.status_code == 503 and refused.get_json()["retry"] is True
