@@ -1,4 +1,5 @@
-"""Database engine settings: SQLite that behaves under concurrent requests, PostgreSQL as is."""
+"""Database engine settings: SQLite that behaves under concurrent requests, PostgreSQL with rested connections
+checked before use."""
 from __future__ import annotations
 
 import time

@@ -20,7 +20,7 @@ from .extensions import db
 from .forms import JoinAnotherForm
 from .generated import module_for
 from .models import Assignment, Attempt, Classroom, Enrollment, utcnow
-from .pagecache import hole, page_shell, site_header
+from .pagecache import Shell, hole, page_shell, site_header
 from .question_html import question_html
 from .state import module_or_404, unit
 
@@ -170,22 +170,21 @@ def take(attempt_id: int):
     return quiz_page(attempt, unit().module(assignment.module_id))
 
 
-_NUMBER = "\x00"
-_unanswered: dict[tuple, tuple[str, str]] = {}
+_unanswered: dict[tuple, Shell] = {}      # kept apart from the page shells: there is one per order of choices
 
 
 def question(version: str, item: Item, layout: dict, number: int, value: object) -> Markup:
-    """A question of this attempt. Unanswered (as every question is when a quiz starts), it is built once per module
+    """A question of this attempt. Unanswered (as every question is when a quiz starts), it is a shell per module
     version and order of its choices, and only its number is filled in."""
     if value is not None:
         return question_html(student_item(item, layout), number, value)
     key = (version, item.id, tuple(layout["options"].get(item.id, ())), tuple(layout["elements"].get(item.id, ())))
-    parts = _unanswered.get(key)
-    if parts is None:
+    unanswered = _unanswered.get(key)
+    if unanswered is None:
         if len(_unanswered) >= 10_000:
             _unanswered.clear()
-        parts = _unanswered[key] = tuple(question_html(student_item(item, layout), _NUMBER).split(_NUMBER, 1))
-    return Markup(f"{parts[0]}{number}{parts[1]}")
+        unanswered = _unanswered[key] = Shell.of(question_html(student_item(item, layout), hole("number")))
+    return unanswered.fill(number=str(number))
 
 
 def quiz_page(attempt: Attempt, module) -> Markup:

@@ -69,6 +69,12 @@ class Shell:
     parts: tuple[str, ...]
     holes: tuple[str, ...]
 
+    @classmethod
+    def of(cls, html: str) -> "Shell":
+        """The shell of ``html`` rendered with :func:`hole` where its values go."""
+        pieces = _HOLE.split(str(html))
+        return cls(tuple(pieces[0::2]), tuple(pieces[1::2]))
+
     def fill(self, **values: str) -> Markup:
         """The page with each hole filled by the value of its name; values are inserted as they are (escape them)."""
         pieces = [self.parts[0]]
@@ -81,10 +87,9 @@ def shell(key: tuple, render: Callable[[], str]) -> Shell:
     """The shell that ``render()`` makes (it places the holes), made once per ``key``."""
     found = _shells.get(key)
     if found is None:
-        pieces = _HOLE.split(str(render()))
         if len(_shells) >= MAX_PAGES:
             _shells.clear()
-        found = _shells[key] = Shell(tuple(pieces[0::2]), tuple(pieces[1::2]))
+        found = _shells[key] = Shell.of(render())
     return found
 
 
