@@ -25,7 +25,7 @@ from ..quiz.items import Item, grade
 from ..quiz.present import layout_for
 from .database import writing
 from .extensions import db
-from .models import Assignment, Attempt, ModuleSnapshot, Response, User, utcnow
+from .models import Assignment, Attempt, ModuleSnapshot, Response, SignedIn, User, utcnow
 
 
 class AttemptRefused(Exception):
@@ -87,11 +87,11 @@ ATTEMPTS_OF = select(Attempt).where(Attempt.assignment_id == bindparam("assignme
 NEW_ATTEMPT = insert(Attempt.__table__).returning(Attempt.id)                           # built once
 
 
-def attempts_of(assignment: Assignment, student: User) -> list[Attempt]:
+def attempts_of(assignment: Assignment, student: User | SignedIn) -> list[Attempt]:
     return list(db.session.scalars(ATTEMPTS_OF, {"assignment": assignment.id, "student": student.id}))
 
 
-def open_attempt(assignment: Assignment, student: User, now: datetime | None = None,
+def open_attempt(assignment: Assignment, student: User | SignedIn, now: datetime | None = None,
                  attempts: list[Attempt] | None = None) -> Attempt | None:
     """The student's unsubmitted attempt, closing it first if its deadline has passed."""
     now = now or utcnow()
@@ -104,7 +104,7 @@ def open_attempt(assignment: Assignment, student: User, now: datetime | None = N
     return None
 
 
-def start(assignment: Assignment, student: User, module: Module, mine: list[Attempt],
+def start(assignment: Assignment, student: User | SignedIn, module: Module, mine: list[Attempt],
           now: datetime | None = None) -> Attempt:
     """The student's open attempt, or a new one; ``mine`` are the student's attempts at the assignment (read with
     it, see learn.student_assignment_and_attempts). Everything is read first; the write is one INSERT."""

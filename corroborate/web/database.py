@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import time
 from contextlib import contextmanager
-from functools import wraps
+from functools import lru_cache, wraps
 
 from flask import Flask, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 
 PING_AFTER_IDLE = 5.0          # seconds a pooled connection may rest before it is checked on its next use
 
@@ -72,6 +72,38 @@ def writing():
     finally:
         if has_request_context():
             g.sqlite_begin = outer
+
+
+def driver_rows(sql: str, params: tuple) -> list[tuple]:
+    """The rows of a plain SQL read (parameters written ``?``), run by the driver on the session's connection, inside
+    its transaction. For the reads every request makes: SQLAlchemy's statement layer costs several times the query
+    itself (bench/start_cost.py). Values come as the driver gives them (SQLite: booleans as 0 or 1, dates as text).
+    A driver error is raised as SQLAlchemy's, and a lost connection is invalidated, as SQLAlchemy does itself."""
+    from .extensions import db
+
+    connection = db.session.connection()
+    dialect = connection.dialect
+    if dialect.paramstyle != "qmark":
+        sql = _percent_marks(sql)
+    pooled = connection.connection
+    cursor = pooled.cursor()
+    try:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+    except dialect.loaded_dbapi.Error as error:
+        lost = dialect.is_disconnect(error, pooled.dbapi_connection, cursor)
+        if lost:
+            connection.invalidate(error)
+        raise DBAPIError.instance(sql, params, error, dialect.loaded_dbapi.Error, connection_invalidated=lost,
+                                  dialect=dialect) from error
+    finally:
+        if not connection.invalidated:
+            cursor.close()
+
+
+@lru_cache(maxsize=64)
+def _percent_marks(sql: str) -> str:
+    return sql.replace("?", "%s")
 
 
 def configure_sqlite(engine: Engine) -> None:

@@ -34,7 +34,7 @@ def _students_assignment(*entities):
                    Classroom.archived.is_(False)))
 
 
-STUDENT_ASSIGNMENT = _students_assignment(Assignment)      # built once (see auth.USER_OF_SESSION)
+STUDENT_ASSIGNMENT = _students_assignment(Assignment)      # built once, not per request: building it costs time
 WITH_ATTEMPTS = _students_assignment(Assignment, Attempt).outerjoin(
     Attempt, (Attempt.assignment_id == Assignment.id) & (Attempt.student_id == bindparam("student"))
 ).order_by(Attempt.number)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from flask_login import UserMixin
@@ -22,7 +23,9 @@ def new_code(length: int = 6) -> str:
     return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(length))
 
 
-class User(UserMixin, db.Model):
+class User(db.Model):
+    """An account. The signed-in user of a request is a ``SignedIn``, not this row (see auth.load_user)."""
+
     __tablename__ = "users"
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(40), unique=True, index=True)
@@ -39,6 +42,29 @@ class User(UserMixin, db.Model):
     @property
     def is_student(self) -> bool:
         return self.role == "student"
+
+
+@dataclass(frozen=True, eq=False)
+class SignedIn(UserMixin):
+    """The signed-in user as a request sees them (``current_user``): who they are and by which login session, read
+    in one query without the ORM (see auth.load_user). Not a database object: a view that changes the account loads
+    its ``User`` row."""
+    id: int
+    username: str
+    name: str
+    role: str
+    must_change_password: bool
+    session_token: str
+
+    @classmethod
+    def of(cls, user: User, session_token: str) -> SignedIn:
+        return cls(user.id, user.username, user.name, user.role, user.must_change_password, session_token)
+
+    def get_id(self) -> str:          # what the session cookie keeps: the login session, never the user's id
+        return self.session_token
+
+    is_teacher = User.is_teacher
+    is_student = User.is_student
 
 
 class LoginSession(db.Model):

@@ -100,6 +100,43 @@ def test_password_reset_ends_the_students_other_sessions(app, client):
     assert response.headers["Location"].endswith("/account/password")   # must choose a new password first
 
 
+def test_a_student_given_a_new_password_chooses_their_own_and_signs_in_with_it(app, client):
+    ids = f.world(app)
+    teacher = app.test_client()
+    login(teacher, "teacher-a", f.PASSWORD)
+    page = post(teacher, f"/teach/classes/{ids['class_a']}/students/{ids['student_a']}/reset",
+                page=f"/teach/classes/{ids['class_a']}").get_data(as_text=True)
+    import re
+    slip = re.search(r'class="code big">([^<]+)<', page)[1]
+    login(client, "student-a", slip)
+    form = client.get("/account/password").get_data(as_text=True)
+    assert "Choose your password" in form and 'name="current"' not in form   # the slip is not asked for again
+    response = post(client, "/account/password", {"password": "my own long password",
+                                                  "confirm": "my own long password"}, page="/account/password")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/learn/")
+    assert client.get("/learn/").status_code == 200                        # this browser stays signed in
+    assert login(app.test_client(), "student-a", slip).status_code == 200   # the slip no longer works
+    fresh = app.test_client()
+    assert login(fresh, "student-a", "my own long password").headers["Location"].endswith("/learn/")
+
+
+def test_changing_a_password_asks_for_the_current_one_and_keeps_what_was_typed_on_an_error(app, client):
+    f.world(app)
+    other_device = app.test_client()
+    login(other_device, "student-a", f.PASSWORD)
+    login(client, "student-a", f.PASSWORD)
+    wrong = post(client, "/account/password", {"current": "not it", "password": "a new long password",
+                                               "confirm": "a new long password"}, page="/account/password")
+    assert wrong.status_code == 200 and "That is not your current password." in wrong.get_data(as_text=True)
+    assert login(app.test_client(), "student-a", f.PASSWORD).status_code == 302   # nothing changed
+    done = post(client, "/account/password", {"current": f.PASSWORD, "password": "a new long password",
+                                              "confirm": "a new long password"}, page="/account/password")
+    assert done.status_code == 302
+    assert other_device.get("/learn/").status_code == 302                  # signed out elsewhere
+    assert client.get("/learn/").status_code == 200
+    assert login(app.test_client(), "student-a", "a new long password").status_code == 302
+
+
 def test_session_fixation_a_new_session_at_login(app, client):
     f.user(app, "ana")
     client.get("/login")
