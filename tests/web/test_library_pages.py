@@ -76,6 +76,9 @@ def test_security_headers(client):
     assert "script-src 'self'" in response.headers["Content-Security-Policy"]
     assert "frame-ancestors 'self'" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+    for answer in (response, client.get("/no-such-page"), client.put("/api/attempts/1/answers/q1", json={})):
+        for name in ("Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy"):
+            assert len(answer.headers.getlist(name)) == 1, (answer.status, name)
 
 
 def test_a_signed_in_readers_header_is_never_served_to_someone_else(app):
