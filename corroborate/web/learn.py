@@ -187,6 +187,20 @@ def question(version: str, item: Item, layout: dict, number: int, value: object)
     return unanswered.fill(number=str(number))
 
 
+_url_of_attempt: dict[tuple, str] = {}
+_SOME_ATTEMPT = 9_876_543_210
+
+
+def attempt_url(endpoint: str, attempt_id: int, **values: str) -> str:
+    """``url_for(endpoint, attempt_id=attempt_id, **values)``, routed once per endpoint (and site root) and then
+    filled in with the id: every quiz page carries five such addresses."""
+    key = (endpoint, request.script_root, *values.items())
+    template = _url_of_attempt.get(key)
+    if template is None:
+        template = _url_of_attempt[key] = url_for(endpoint, attempt_id=_SOME_ATTEMPT, **values)
+    return template.replace(str(_SOME_ATTEMPT), str(attempt_id))
+
+
 def quiz_page(attempt: Attempt, module) -> Markup:
     """The page a student answers the quiz on. It is a shell per module version, filled per attempt (a whole class
     asks for it within a second when they press Start together); with a message waiting for the student, it is
@@ -197,12 +211,11 @@ def quiz_page(attempt: Attempt, module) -> Markup:
     views = [question(attempt.module_version, items[item_id], layout, number, saved.get(item_id, {}).get("value"))
              for number, item_id in enumerate((i for i in layout["items"] if i in items), start=1)]
     state = {"attempt": attempt.id, "deadline": attempt.deadline.isoformat() + "Z", "saved": saved,
-             "url": url_for("learn.take", attempt_id=attempt.id),
-             "save_url": url_for("api.save_answer", attempt_id=attempt.id, item_id="__ITEM__"),
-             "submit_url": url_for("api.submit", attempt_id=attempt.id),
-             "review_url": url_for("learn.review", attempt_id=attempt.id)}
-    values = {"csrf": escape(generate_csrf()), "submit_action": escape(url_for("learn.submit_form",
-                                                                              attempt_id=attempt.id)),
+             "url": attempt_url("learn.take", attempt.id),
+             "save_url": attempt_url("api.save_answer", attempt.id, item_id="__ITEM__"),
+             "submit_url": attempt_url("api.submit", attempt.id),
+             "review_url": attempt_url("learn.review", attempt.id)}
+    values = {"csrf": escape(generate_csrf()), "submit_action": escape(attempt_url("learn.submit_form", attempt.id)),
               "state": htmlsafe_json_dumps(state), "items": Markup("".join(views))}
     if session.get("_flashes"):
         return Markup(render_template("learn/take.html", module=module, **values))

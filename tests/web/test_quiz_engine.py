@@ -61,6 +61,24 @@ def test_start_answer_submit_grade_review(any_app, ids):
     assert "Waiting for your teacher to mark it." in review and "Right" in review
 
 
+def test_each_quiz_page_carries_its_own_attempts_addresses_under_the_sites_root(any_app, ids):
+    def state_of(client, token, **where):
+        page = client.post(f"/learn/assignments/{ids['assignment_a']}/start", data={"csrf_token": token}, **where)
+        html = page.get_data(as_text=True)
+        return json.loads(re.search(r'id="quiz-state">(.*?)</script>', html, re.S)[1]), html
+    first, html = state_of(*student_client(any_app))
+    at = f"/learn/attempts/{first['attempt']}"
+    assert (first["url"], first["submit_url"], first["review_url"], first["save_url"]) == (
+        at, f"/api/attempts/{first['attempt']}/submit", f"{at}/review",
+        f"/api/attempts/{first['attempt']}/answers/__ITEM__")
+    assert f'action="{at}/submit"' in html
+    client, token = student_client(any_app, "student-a2")
+    second, html = state_of(client, token, environ_overrides={"SCRIPT_NAME": "/history"})
+    assert second["attempt"] != first["attempt"]
+    assert second["url"] == f"/history/learn/attempts/{second['attempt']}"
+    assert f'action="/history/learn/attempts/{second["attempt"]}/submit"' in html
+
+
 def test_reloading_resumes_every_saved_answer(any_app, ids):
     client, token = student_client(any_app)
     attempt_id = start(any_app, client, token, ids["assignment_a"])
