@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import make_transient_to_detached
 
@@ -23,7 +23,7 @@ from ..curriculum.model import Module
 from ..curriculum.serialize import item_from_json, module_json
 from ..quiz.items import Item, grade
 from ..quiz.present import layout_for
-from .database import writing
+from .database import driver_insert, writing
 from .extensions import db
 from .models import Assignment, Attempt, ModuleSnapshot, Response, SignedIn, User, utcnow
 
@@ -84,9 +84,6 @@ ATTEMPTS_OF = select(Attempt).where(Attempt.assignment_id == bindparam("assignme
                                     Attempt.student_id == bindparam("student")).order_by(Attempt.number)
 
 
-NEW_ATTEMPT = insert(Attempt.__table__).returning(Attempt.id)                           # built once
-
-
 def attempts_of(assignment: Assignment, student: User | SignedIn) -> list[Attempt]:
     return list(db.session.scalars(ATTEMPTS_OF, {"assignment": assignment.id, "student": student.id}))
 
@@ -131,9 +128,9 @@ def start(assignment: Assignment, student: User | SignedIn, module: Module, mine
            "points_possible": sum(i.points for i in items), "pending": 0}
     try:
         with writing():
-            # one plain INSERT on the session's connection (the ORM's unit of work, even its execute, would cost
-            # more than the rest of the write)
-            row["id"] = db.session.connection().execute(NEW_ATTEMPT, row).scalar_one()
+            # one plain INSERT by the driver on the session's connection (the ORM's unit of work, even SQLAlchemy's
+            # execute, would cost more than the rest of the write)
+            row["id"] = driver_insert(Attempt.__table__, row)
     except IntegrityError:
         # Another tab took attempt `number` a moment ago: that tab's attempt is this one too. (When it was the last
         # one allowed, the unique row is what lets only one of them win.)

@@ -76,20 +76,55 @@ def writing():
 
 def driver_rows(sql: str, params: tuple) -> list[tuple]:
     """The rows of a plain SQL read (parameters written ``?``), run by the driver on the session's connection, inside
-    its transaction. For the reads every request makes: SQLAlchemy's statement layer costs several times the query
-    itself (bench/start_cost.py). Values come as the driver gives them (SQLite: booleans as 0 or 1, dates as text).
-    A driver error is raised as SQLAlchemy's, and a lost connection is invalidated, as SQLAlchemy does itself."""
+    its transaction. For the statements a whole class runs at once: SQLAlchemy's statement layer costs several times
+    the query itself (bench/start_cost.py). Values come as the driver gives them (SQLite: booleans as 0 or 1, dates
+    as text)."""
     from .extensions import db
 
     connection = db.session.connection()
-    dialect = connection.dialect
-    if dialect.paramstyle != "qmark":
+    if connection.dialect.paramstyle != "qmark":
         sql = _percent_marks(sql)
+    return _run(connection, sql, params)[0]
+
+
+def driver_insert(table, row: dict) -> int:
+    """INSERT ``row`` into ``table`` with the driver, as :func:`driver_rows` reads, and return its primary key. The
+    values are converted for the database as SQLAlchemy converts them (SQLite keeps datetimes as text)."""
+    from .extensions import db
+
+    connection = db.session.connection()
+    sql, converters = _insert_into(table, tuple(row), connection.dialect)
+    rows, last_id = _run(connection, sql, tuple(convert(value) if convert else value
+                                                for convert, value in zip(converters, row.values())))
+    return rows[0][0] if rows else last_id
+
+
+@lru_cache(maxsize=64)
+def _percent_marks(sql: str) -> str:
+    return sql.replace("?", "%s")
+
+
+@lru_cache(maxsize=16)
+def _insert_into(table, names: tuple[str, ...], dialect) -> tuple[str, tuple]:
+    quote = dialect.identifier_preparer.quote
+    mark = "?" if dialect.paramstyle == "qmark" else "%s"
+    sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
+           f"VALUES ({', '.join(mark for _ in names)})")
+    if dialect.insert_returning:
+        sql += f" RETURNING {quote(table.primary_key.columns[0].name)}"
+    return sql, tuple(table.c[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names)
+
+
+def _run(connection, sql: str, params: tuple) -> tuple[list[tuple], int | None]:
+    """Run ``sql`` with the driver on ``connection`` (a SQLAlchemy connection, in its transaction): its rows, and the
+    id of the row it inserted where the driver tells. A driver error is raised as SQLAlchemy's (IntegrityError and
+    the rest), and a lost connection is invalidated, as SQLAlchemy does itself."""
+    dialect = connection.dialect
     pooled = connection.connection
     cursor = pooled.cursor()
     try:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        return (cursor.fetchall() if cursor.description else []), getattr(cursor, "lastrowid", None)
     except dialect.loaded_dbapi.Error as error:
         lost = dialect.is_disconnect(error, pooled.dbapi_connection, cursor)
         if lost:
@@ -99,11 +134,6 @@ def driver_rows(sql: str, params: tuple) -> list[tuple]:
     finally:
         if not connection.invalidated:
             cursor.close()
-
-
-@lru_cache(maxsize=64)
-def _percent_marks(sql: str) -> str:
-    return sql.replace("?", "%s")
 
 
 def configure_sqlite(engine: Engine) -> None:
