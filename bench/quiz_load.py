@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.serve import BIN, ROOT, gunicorn, instance  # noqa: E402
+from bench.serve import BIN, ROOT, gunicorn, instance, machine_speed  # noqa: E402
 
 PASSWORD = "bench student password"
 
@@ -85,7 +85,9 @@ def main() -> None:
     parser.add_argument("--answers", type=int, default=3)
     parser.add_argument("--think", type=float, nargs=2, default=(30.0, 90.0))
     args = parser.parse_args()
+    before = machine_speed()
     stats = run(args.database, args.users, args.answers, tuple(args.think))
+    after = machine_speed()
     quiz = ("start quiz", "autosave", "submit")
     print(f"{args.database}, {args.users} students, {args.answers} answers each, think {args.think[0]:.0f}-"
           f"{args.think[1]:.0f} s")
@@ -96,6 +98,7 @@ def main() -> None:
                   f"p50 {row['50%']:>6} ms  p95 {row['95%']:>6} ms  max {float(row['Max Response Time']):8.0f} ms")
     for failure in stats["_failures"][:5]:
         print(f"  failure: {failure['Name']} x{failure['Occurrences']}: {failure['Error'][:120]}")
+    print(f"  machine speed: {before:.0f} ms before the run, {after:.0f} ms after (bench/serve.py, lower is faster)")
     failures = sum(int(stats[n]["Failure Count"]) for n in quiz if n in stats)
     p95 = max(float(stats[n]["95%"]) for n in quiz if n in stats)
     print(f"  quiz requests: {failures} failures, worst p95 {p95:.0f} ms -> "

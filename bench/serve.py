@@ -15,6 +15,16 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
 
+def machine_speed() -> float:
+    """Milliseconds of CPU a fixed piece of pure Python takes here and now. This machine's speed wanders by a third
+    from minute to minute; a benchmark prints this before and after its run, so that two runs can be compared."""
+    began = time.process_time()
+    total = 0
+    for n in range(2_000_000):
+        total += n % 7
+    return (time.process_time() - began) * 1000
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -24,7 +24,7 @@ import urllib.parse
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.serve import ROOT, gunicorn, instance  # noqa: E402
+from bench.serve import ROOT, gunicorn, instance, machine_speed  # noqa: E402
 
 CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 POPULATE = """
@@ -76,6 +76,7 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=500)
     parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
     args = parser.parse_args()
+    speed = machine_speed()
     with tempfile.TemporaryDirectory() as folder:
         env = instance(folder, args.database)
         out = subprocess.run([sys.executable, "-c", POPULATE.format(root=str(ROOT), users=args.users)], env=env,
@@ -124,6 +125,8 @@ def main() -> None:
           f"p95 {p95:.0f} ms, max {latencies[-1] * 1000:.0f} ms; all served in {elapsed:.2f} s")
     print("  CPU seconds during the burst: " + ", ".join(f"{name} {seconds:.2f}" for name, seconds in used.items())
           + " (python: this load generator)")
+    print(f"  machine speed: {speed:.0f} ms before the run, {machine_speed():.0f} ms after (bench/serve.py, lower is "
+          "faster)")
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ import urllib.parse
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.serve import ROOT, instance  # noqa: E402
+from bench.serve import ROOT, instance, machine_speed  # noqa: E402
 from bench.start_burst import POPULATE  # noqa: E402
 
 CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
@@ -36,6 +36,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--size", type=int, default=300, help="Starts per timed round")
     args = parser.parse_args()
+    speed = machine_speed()
     users = args.rounds * args.size + COUNTED
     with tempfile.TemporaryDirectory() as folder:
         env = instance(folder, args.database)
@@ -82,6 +83,8 @@ def main() -> None:
     calls = pstats.Stats(profile).total_calls / COUNTED
     print(f"{args.database}: CPU per Start {', '.join(f'{ms:.2f}' for ms in per_start)} ms in {args.rounds} rounds "
           f"of {args.size} students (best {min(per_start):.2f} ms); {calls:.0f} function calls per Start")
+    print(f"  machine speed: {speed:.0f} ms before the run, {machine_speed():.0f} ms after (bench/serve.py, lower is "
+          "faster)")
 
 
 if __name__ == "__main__":
