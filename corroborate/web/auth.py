@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .extensions import db, limiter, login_manager
 from .forms import ChangePasswordForm, JoinForm, LoginForm, TeacherSignupForm, normalize_username
-from .database import driver_rows
+from .database import driver_rows, in_paramstyle
 from .models import (Classroom, Enrollment, LoginSession, SignedIn, TeacherInvite, User, find_user, new_user,
                      utcnow)
 from .passwords import DUMMY_HASH, check_password, hash_password
@@ -52,8 +52,7 @@ def live_session_check(app) -> Callable[[str], bool]:
     every signed-in page it serves): one indexed read on a pooled driver connection, without the ORM."""
     with app.app_context():
         engine = db.engine
-    mark = "?" if engine.dialect.paramstyle == "qmark" else "%s"
-    query = f"SELECT 1 FROM login_sessions WHERE token = {mark} AND revoked_at IS NULL"
+    query = in_paramstyle("SELECT 1 FROM login_sessions WHERE token = ? AND revoked_at IS NULL", engine.dialect)
 
     def is_live(token: str) -> bool:
         connection = engine.raw_connection()

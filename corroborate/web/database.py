@@ -82,9 +82,7 @@ def driver_rows(sql: str, params: tuple) -> list[tuple]:
     from .extensions import db
 
     connection = db.session.connection()
-    if connection.dialect.paramstyle != "qmark":
-        sql = _percent_marks(sql)
-    return _run(connection, sql, params)[0]
+    return _run(connection, in_paramstyle(sql, connection.dialect), params)[0]
 
 
 def driver_insert(table, row: dict) -> int:
@@ -99,6 +97,11 @@ def driver_insert(table, row: dict) -> int:
     return rows[0][0] if rows else last_id
 
 
+def in_paramstyle(sql: str, dialect) -> str:
+    """``sql`` with its ``?`` marks written as the driver of ``dialect`` takes parameters (psycopg: ``%s``)."""
+    return sql if dialect.paramstyle == "qmark" else _percent_marks(sql)
+
+
 @lru_cache(maxsize=64)
 def _percent_marks(sql: str) -> str:
     return sql.replace("?", "%s")
@@ -107,12 +110,12 @@ def _percent_marks(sql: str) -> str:
 @lru_cache(maxsize=16)
 def _insert_into(table, names: tuple[str, ...], dialect) -> tuple[str, tuple]:
     quote = dialect.identifier_preparer.quote
-    mark = "?" if dialect.paramstyle == "qmark" else "%s"
     sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
-           f"VALUES ({', '.join(mark for _ in names)})")
+           f"VALUES ({', '.join('?' for _ in names)})")
     if dialect.insert_returning:
         sql += f" RETURNING {quote(table.primary_key.columns[0].name)}"
-    return sql, tuple(table.c[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names)
+    converters = tuple(table.c[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names)
+    return in_paramstyle(sql, dialect), converters
 
 
 def _run(connection, sql: str, params: tuple) -> tuple[list[tuple], int | None]:
