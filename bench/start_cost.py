@@ -6,7 +6,9 @@ Start over rounds of students, and the Python function calls per Start. The call
 machine's load, so it compares two versions of the code even when timings are noisy; the CPU time says what the
 calls cost here and now.
 
-Run: .venv/bin/python bench/start_cost.py [--database sqlite|postgresql] [--rounds 3] [--size 300]
+Run: .venv/bin/python bench/start_cost.py [--database sqlite|postgresql] [--rounds 3] [--size 300] [--breakdown]
+--breakdown also counts the calls of 100 more Starts by the part of the request they are made in (each call goes to
+the innermost part it is made within; the rest is Flask and its glue).
 """
 from __future__ import annotations
 
@@ -28,6 +30,44 @@ from bench.start_burst import POPULATE  # noqa: E402
 
 CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 COUNTED = 100           # Starts run under cProfile to count calls (not timed)
+PARTS = {               # (function, file it is defined in): the part of a Start it stands for
+    ("open_session", "flask/sessions.py"): "session cookie read",
+    ("save_session", "flask/sessions.py"): "session cookie written",
+    ("protect", "flask_wtf/csrf.py"): "CSRF check",
+    ("_load_user", "flask_login/login_manager.py"): "user of the login session",
+    ("_load_form_data", "werkzeug/wrappers/request.py"): "form parsed",
+    ("student_assignment_and_attempts", "corroborate/web/learn.py"): "assignment and attempts read",
+    ("start", "corroborate/web/attempts.py"): "new attempt (attempts.start)",
+    ("layout_for", "corroborate/quiz/present.py"): "order of questions and choices",
+    ("writing", "corroborate/web/database.py"): "commit of the write (database.writing)",
+    ("quiz_page", "corroborate/web/learn.py"): "quiz page",
+    ("process_response", "flask/app.py"): "after-request hooks",
+}
+
+
+def calls_by_part(call, presses) -> dict[str, float]:
+    """Python and built-in calls per Start, by the innermost part of :data:`PARTS` each is made within."""
+    counts: dict[str, int] = {}
+    stack: list[str | None] = []
+
+    def trace(frame, event, arg):
+        if event in ("call", "c_call"):
+            code = frame.f_code
+            part = next((p for (name, file), p in PARTS.items()
+                         if name == code.co_name and code.co_filename.endswith("/" + file)), None) \
+                if event == "call" else None
+            part = part or next((p for p in reversed(stack) if p), "Flask, Werkzeug and the rest")
+            stack.append(part)
+            counts[part] = counts.get(part, 0) + 1
+        elif event in ("return", "c_return", "c_exception") and stack:
+            stack.pop()
+    sys.setprofile(trace)
+    try:
+        for environ in presses:
+            call(environ)
+    finally:
+        sys.setprofile(None)
+    return {part: n / len(presses) for part, n in counts.items()}
 
 
 def main() -> None:
@@ -35,9 +75,10 @@ def main() -> None:
     parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--size", type=int, default=300, help="Starts per timed round")
+    parser.add_argument("--breakdown", action="store_true", help="calls per Start by part of the request")
     args = parser.parse_args()
     speed = machine_speed()
-    users = args.rounds * args.size + COUNTED
+    users = args.rounds * args.size + COUNTED * (2 if args.breakdown else 1)
     with tempfile.TemporaryDirectory() as folder:
         env = instance(folder, args.database)
         out = subprocess.run([sys.executable, "-c", POPULATE.format(root=str(ROOT), users=users)], env=env,
@@ -77,12 +118,16 @@ def main() -> None:
             per_start.append((time.process_time() - began) / args.size * 1000)
         profile = cProfile.Profile()
         profile.enable()
-        for environ in presses[args.rounds * args.size:]:
+        counted = args.rounds * args.size
+        for environ in presses[counted:counted + COUNTED]:
             call(environ)
         profile.disable()
+        parts = calls_by_part(call, presses[counted + COUNTED:]) if args.breakdown else {}
     calls = pstats.Stats(profile).total_calls / COUNTED
     print(f"{args.database}: CPU per Start {', '.join(f'{ms:.2f}' for ms in per_start)} ms in {args.rounds} rounds "
           f"of {args.size} students (best {min(per_start):.2f} ms); {calls:.0f} function calls per Start")
+    for part, n in sorted(parts.items(), key=lambda kv: -kv[1]):
+        print(f"  {n:6.0f} calls  {part}")
     print(f"  machine speed: {speed:.0f} ms before the run, {machine_speed():.0f} ms after (bench/serve.py, lower is "
           "faster)")
 
