@@ -20,7 +20,7 @@ from .extensions import db
 from .forms import JoinAnotherForm
 from .generated import module_for
 from .models import Assignment, Attempt, Classroom, Enrollment, utcnow
-from .pagecache import Shell, hole, page_shell, site_header
+from .pagecache import Memo, Shell, hole, page_shell, site_header
 from .question_html import question_html
 from .state import module_or_404, unit
 
@@ -170,7 +170,7 @@ def take(attempt_id: int):
     return quiz_page(attempt, unit().module(assignment.module_id))
 
 
-_unanswered: dict[tuple, Shell] = {}      # kept apart from the page shells: there is one per order of choices
+_unanswered = Memo(10_000)      # kept apart from the page shells: there is one per order of choices
 
 
 def question(version: str, item: Item, layout: dict, number: int, value: object) -> Markup:
@@ -179,25 +179,19 @@ def question(version: str, item: Item, layout: dict, number: int, value: object)
     if value is not None:
         return question_html(student_item(item, layout), number, value)
     key = (version, item.id, tuple(layout["options"].get(item.id, ())), tuple(layout["elements"].get(item.id, ())))
-    unanswered = _unanswered.get(key)
-    if unanswered is None:
-        if len(_unanswered) >= 10_000:
-            _unanswered.clear()
-        unanswered = _unanswered[key] = Shell.of(question_html(student_item(item, layout), hole("number")))
+    unanswered = _unanswered.get(key, lambda: Shell.of(question_html(student_item(item, layout), hole("number"))))
     return unanswered.fill(number=str(number))
 
 
-_url_of_attempt: dict[tuple, str] = {}
+_url_of_attempt = Memo(256)
 _SOME_ATTEMPT = 9_876_543_210
 
 
 def attempt_url(endpoint: str, attempt_id: int, **values: str) -> str:
     """``url_for(endpoint, attempt_id=attempt_id, **values)``, routed once per endpoint (and site root) and then
     filled in with the id: every quiz page carries five such addresses."""
-    key = (endpoint, request.script_root, *values.items())
-    template = _url_of_attempt.get(key)
-    if template is None:
-        template = _url_of_attempt[key] = url_for(endpoint, attempt_id=_SOME_ATTEMPT, **values)
+    template = _url_of_attempt.get((endpoint, request.script_root, *values.items()),
+                                   lambda: url_for(endpoint, attempt_id=_SOME_ATTEMPT, **values))
     return template.replace(str(_SOME_ATTEMPT), str(attempt_id))
 
 

@@ -41,8 +41,6 @@ MAX_VISITORS = 20_000
 VISITOR_TTL = 600.0                 # seconds a visitor's header is served before Flask renders it afresh
 PUBLIC = "public"
 RENDERED = "corroborate.shared_page"        # WSGI environ key: what a shared page's render leaves for PageCache
-_fragments: dict[tuple, Markup] = {}
-_shells: dict[tuple, "Shell"] = {}
 _HOLE = re.compile(r"<!--corroborate:hole:(\w+)-->")
 
 
@@ -54,13 +52,29 @@ def hole(name: str) -> Markup:
 SLOT = hole("site_header")
 
 
+class Memo:
+    """Values made once per key and kept, at most ``limit`` of them; when full, it starts afresh (each value is cheap
+    to make again, and a process meets few keys)."""
+
+    def __init__(self, limit: int):
+        self.limit, self._values = limit, {}
+
+    def get(self, key, make: Callable[[], object]):
+        found = self._values.get(key)
+        if found is None:
+            if len(self._values) >= self.limit:
+                self._values.clear()
+            found = self._values[key] = make()
+        return found
+
+
+_fragments = Memo(MAX_PAGES)
+_shells = Memo(MAX_PAGES)
+
+
 def fragment(key: tuple, render) -> Markup:
     """A rendered piece of a page that depends only on ``key`` (e.g. module version and audience), made once."""
-    if key not in _fragments:
-        if len(_fragments) >= MAX_PAGES:
-            _fragments.clear()
-        _fragments[key] = Markup(render())
-    return _fragments[key]
+    return _fragments.get(key, lambda: Markup(render()))
 
 
 @dataclass(frozen=True)
@@ -85,12 +99,7 @@ class Shell:
 
 def shell(key: tuple, render: Callable[[], str]) -> Shell:
     """The shell that ``render()`` makes (it places the holes), made once per ``key``."""
-    found = _shells.get(key)
-    if found is None:
-        if len(_shells) >= MAX_PAGES:
-            _shells.clear()
-        found = _shells[key] = Shell.of(render())
-    return found
+    return _shells.get(key, lambda: Shell.of(render()))
 
 
 def page_shell(key: tuple, render: Callable[[], str]) -> Shell:
