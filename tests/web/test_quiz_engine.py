@@ -24,11 +24,16 @@ def student_client(app, username="student-a"):
     return client, csrf_token(client, "/learn/")
 
 
+def quiz_state(html: str) -> dict:
+    """The state a quiz page gives quiz.js: the attempt, its deadline, saved answers and addresses."""
+    return json.loads(re.search(r'id="quiz-state">(.*?)</script>', html, re.S)[1])
+
+
 def start(app, client, token, assignment_id) -> int:
     """Press Start: the answer is the quiz page itself, whose state names the attempt."""
     response = client.post(f"/learn/assignments/{assignment_id}/start", data={"csrf_token": token})
     assert response.status_code == 200, response.get_data(as_text=True)
-    return json.loads(re.search(r'id="quiz-state">(.*?)</script>', response.get_data(as_text=True), re.S)[1])["attempt"]
+    return quiz_state(response.get_data(as_text=True))["attempt"]
 
 
 def put(client, token, attempt_id, item, value, seq):
@@ -65,7 +70,7 @@ def test_each_quiz_page_carries_its_own_attempts_addresses_under_the_sites_root(
     def state_of(client, token, **where):
         page = client.post(f"/learn/assignments/{ids['assignment_a']}/start", data={"csrf_token": token}, **where)
         html = page.get_data(as_text=True)
-        return json.loads(re.search(r'id="quiz-state">(.*?)</script>', html, re.S)[1]), html
+        return quiz_state(html), html
     first, html = state_of(*student_client(any_app))
     at = f"/learn/attempts/{first['attempt']}"
     assert (first["url"], first["submit_url"], first["review_url"], first["save_url"]) == (
@@ -235,8 +240,7 @@ def test_a_class_pressing_start_together_each_get_their_own_quiz(any_app):
         return lambda: client.post(f"/learn/assignments/{assignment_id}/start", data={"csrf_token": token})
     pages = race([press_start(*browser) for browser in browsers])
     assert [page.status_code for page in pages] == [200] * 8
-    started = {json.loads(re.search(r'id="quiz-state">(.*?)</script>', page.get_data(as_text=True), re.S)[1])["attempt"]
-               for page in pages}
+    started = {quiz_state(page.get_data(as_text=True))["attempt"] for page in pages}
     with any_app.app_context():
         from corroborate.web.models import ModuleSnapshot
         assert len(started) == 8 and db.session.query(Attempt).count() == 8
@@ -249,7 +253,7 @@ def test_a_class_pressing_start_together_each_get_their_own_quiz(any_app):
         assert not [m for m in range(8) if m != n and f"Sign out s{m}<" in html]
         tokens = set(re.findall(r'(?:name="csrf-token" content|name="csrf_token" value)="([^"]+)"', html))
         assert len(tokens) == 1
-        attempt_id = json.loads(re.search(r'id="quiz-state">(.*?)</script>', html, re.S)[1])["attempt"]
+        attempt_id = quiz_state(html)["attempt"]
         assert f'action="/learn/attempts/{attempt_id}/submit"' in html
         assert put(client, tokens.pop(), attempt_id, "q-short", "843", 1).get_json()["saved"] is True
 
