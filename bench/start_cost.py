@@ -36,7 +36,7 @@ PARTS = {               # (function, file it is defined in): the part of a Start
     ("protect", "flask_wtf/csrf.py"): "CSRF check",
     ("_load_user", "flask_login/login_manager.py"): "user of the login session",
     ("_load_form_data", "werkzeug/wrappers/request.py"): "form parsed",
-    ("student_assignment_and_attempts", "corroborate/web/learn.py"): "assignment and attempts read",
+    ("student_assignment_terms", "corroborate/web/learn.py"): "assignment read",
     ("start", "corroborate/web/attempts.py"): "new attempt (attempts.start)",
     ("layout_for", "corroborate/quiz/present.py"): "order of questions and choices",
     ("writing", "corroborate/web/database.py"): "commit of the write (database.writing)",

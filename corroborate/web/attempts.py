@@ -25,7 +25,7 @@ from ..quiz.items import Item, grade
 from ..quiz.present import layout_for
 from .database import driver_insert, writing
 from .extensions import db
-from .models import Assignment, Attempt, ModuleSnapshot, Response, SignedIn, User, utcnow
+from .models import Assignment, AssignmentTerms, Attempt, ModuleSnapshot, Response, SignedIn, User, utcnow
 
 
 class AttemptRefused(Exception):
@@ -84,7 +84,7 @@ ATTEMPTS_OF = select(Attempt).where(Attempt.assignment_id == bindparam("assignme
                                     Attempt.student_id == bindparam("student")).order_by(Attempt.number)
 
 
-def attempts_of(assignment: Assignment, student: User | SignedIn) -> list[Attempt]:
+def attempts_of(assignment: Assignment | AssignmentTerms, student: User | SignedIn) -> list[Attempt]:
     return list(db.session.scalars(ATTEMPTS_OF, {"assignment": assignment.id, "student": student.id}))
 
 
@@ -101,10 +101,10 @@ def open_attempt(assignment: Assignment, student: User | SignedIn, now: datetime
     return None
 
 
-def start(assignment: Assignment, student: User | SignedIn, module: Module, mine: list[Attempt],
+def start(assignment: Assignment | AssignmentTerms, student: User | SignedIn, module: Module, mine: list[Attempt],
           now: datetime | None = None) -> Attempt:
-    """The student's open attempt, or a new one; ``mine`` are the student's attempts at the assignment (read with
-    it, see learn.student_assignment_and_attempts). Everything is read first; the write is one INSERT."""
+    """The student's open attempt, or a new one; ``mine`` are the student's attempts at the assignment. Everything
+    is read first; the write is one INSERT."""
     now = now or utcnow()
     current = open_attempt(assignment, student, now, mine)
     if current is not None:

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .extensions import db, limiter, login_manager
 from .forms import ChangePasswordForm, JoinForm, LoginForm, TeacherSignupForm, normalize_username
-from .database import driver_rows, in_paramstyle
+from .database import driver_select, in_paramstyle
 from .models import (Classroom, Enrollment, LoginSession, SignedIn, TeacherInvite, User, find_user, new_user,
                      utcnow)
 from .passwords import DUMMY_HASH, check_password, hash_password
@@ -32,19 +32,16 @@ def ip_limit() -> str:
     return current_app.config["RATELIMIT_LOGIN_PER_IP"]
 
 
-SIGNED_IN = ("SELECT users.id, users.username, users.name, users.role, users.must_change_password FROM users "
-             "JOIN login_sessions ON login_sessions.user_id = users.id "
-             "WHERE login_sessions.token = ? AND login_sessions.revoked_at IS NULL")
+SIGNED_IN = tuple(User.__table__.c[name] for name in ("id", "username", "name", "role", "must_change_password"))
+OF_LIVE_SESSION = ("FROM users JOIN login_sessions ON login_sessions.user_id = users.id "
+                   "WHERE login_sessions.token = ? AND login_sessions.revoked_at IS NULL")
 
 
 @login_manager.user_loader
 def load_user(token: str) -> SignedIn | None:
     """The user of a live (not revoked) login session: one indexed read, which every signed-in request makes."""
-    rows = driver_rows(SIGNED_IN, (token,))
-    if not rows:
-        return None
-    user_id, username, name, role, must_change_password = rows[0]
-    return SignedIn(user_id, username, name, role, bool(must_change_password), token)
+    rows = driver_select(SIGNED_IN, OF_LIVE_SESSION, (token,))
+    return SignedIn(*rows[0], token) if rows else None
 
 
 def live_session_check(app) -> Callable[[str], bool]:

@@ -74,19 +74,29 @@ def writing():
             g.sqlite_begin = outer
 
 
-def driver_rows(sql: str, params: tuple) -> list[tuple]:
-    """The rows of a plain SQL read (parameters written ``?``), run by the driver on the session's connection, inside
-    its transaction. For the statements a whole class runs at once: SQLAlchemy's statement layer costs several times
-    the query itself (bench/start_cost.py). Values come as the driver gives them (SQLite: booleans as 0 or 1, dates
-    as text)."""
+def driver_select(columns: tuple, rest: str, params: tuple) -> list[tuple]:
+    """The rows of ``SELECT columns rest`` (parameters written ``?``), run by the driver on the session's connection,
+    inside its transaction. For the statements a whole class runs at once: SQLAlchemy's statement layer costs several
+    times the query itself (bench/start_cost.py). ``columns`` are table columns; their values are converted from the
+    driver's as SQLAlchemy converts them (SQLite's dates and booleans come back as datetimes and booleans)."""
     from .extensions import db
 
     connection = db.session.connection()
-    return _run(connection, in_paramstyle(sql, connection.dialect), params)[0]
+    sql, converters = _select_of(columns, rest, connection.dialect)
+    return [tuple(convert(value) if convert and value is not None else value
+                  for convert, value in zip(converters, row)) for row in _run(connection, sql, params)[0]]
+
+
+@lru_cache(maxsize=16)
+def _select_of(columns: tuple, rest: str, dialect) -> tuple[str, tuple]:
+    quote = dialect.identifier_preparer.quote
+    sql = f"SELECT {', '.join(f'{quote(c.table.name)}.{quote(c.name)}' for c in columns)} {rest}"
+    converters = tuple(c.type.dialect_impl(dialect).result_processor(dialect, None) for c in columns)
+    return in_paramstyle(sql, dialect), converters
 
 
 def driver_insert(table, row: dict) -> int:
-    """INSERT ``row`` into ``table`` with the driver, as :func:`driver_rows` reads, and return its primary key. The
+    """INSERT ``row`` into ``table`` with the driver, as :func:`driver_select` reads, and return its primary key. The
     values are converted for the database as SQLAlchemy converts them (SQLite keeps datetimes as text)."""
     from .extensions import db
 

@@ -15,7 +15,7 @@ from ..quiz.generate import generate
 from ..quiz.items import Item
 from .auth import role_required
 from .extensions import db
-from .models import Assignment, GeneratedChoice
+from .models import Assignment, AssignmentTerms, GeneratedChoice
 from .state import corpus, module_or_404
 
 bp = Blueprint("generated", __name__, url_prefix="/teach")
@@ -34,7 +34,7 @@ def kept_ids(teacher_id: int, module_id: str) -> set[str]:
         GeneratedChoice.kept.is_(True))))
 
 
-def module_for(assignment: Assignment, module: Module) -> Module:
+def module_for(assignment: Assignment | AssignmentTerms, module: Module) -> Module:
     """The module as this assignment's quiz: its own items plus the generated items chosen for the assignment.
     The version changes with the choice, so attempts pin exactly the quiz they took."""
     chosen = set(assignment.generated_ids)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
@@ -15,11 +15,11 @@ from ..quiz.items import Item, grade
 from ..quiz.present import answer_from_form, student_item
 from . import attempts as engine
 from .auth import role_required
-from .database import reads_first
+from .database import driver_select, reads_first
 from .extensions import db
 from .forms import JoinAnotherForm
 from .generated import module_for
-from .models import Assignment, Attempt, Classroom, Enrollment, utcnow
+from .models import Assignment, AssignmentTerms, Attempt, Classroom, Enrollment, utcnow
 from .pagecache import Memo, Shell, hole, page_shell, site_header
 from .question_html import question_html
 from .state import module_or_404, unit
@@ -55,6 +55,23 @@ def student_assignment_and_attempts(assignment_id: int) -> tuple[Assignment, lis
     if not rows:
         abort(404, "There is no such assignment in your classes.")
     return rows[0][0], [attempt for _, attempt in rows if attempt is not None]
+
+
+TERMS = tuple(Assignment.__table__.c[f.name] for f in fields(AssignmentTerms)) + (Attempt.__table__.c.id,)
+OF_STUDENTS_ASSIGNMENT = ("FROM assignments JOIN classrooms ON classrooms.id = assignments.classroom_id "
+                          "JOIN enrollments ON enrollments.classroom_id = classrooms.id "
+                          "LEFT JOIN attempts ON attempts.assignment_id = assignments.id AND attempts.student_id = ? "
+                          "WHERE assignments.id = ? AND enrollments.student_id = ? AND NOT classrooms.archived")
+
+
+def student_assignment_terms(assignment_id: int) -> tuple[AssignmentTerms, bool]:
+    """As :func:`student_assignment`, the terms of the assignment, and whether the student has attempted it: one
+    query by the driver (when a whole class presses Start, loading the rows through the ORM would cost more)."""
+    student = current_user.id
+    rows = driver_select(TERMS, OF_STUDENTS_ASSIGNMENT, (student, assignment_id, student))
+    if not rows:
+        abort(404, "There is no such assignment in your classes.")
+    return AssignmentTerms(*rows[0][:-1]), rows[0][-1] is not None
 
 
 def own_attempt(attempt_id: int) -> Attempt:
@@ -146,13 +163,14 @@ def assignment(assignment_id: int):
 @reads_first
 @role_required("student")
 def start(assignment_id: int):
-    found, mine = student_assignment_and_attempts(assignment_id)
-    module = module_or_404(found.module_id)
+    terms, attempted = student_assignment_terms(assignment_id)
+    module = module_or_404(terms.module_id)
+    mine = engine.attempts_of(terms, current_user) if attempted else []
     try:
-        attempt = engine.start(found, current_user, module_for(found, module), mine)
+        attempt = engine.start(terms, current_user, module_for(terms, module), mine)
     except engine.AttemptRefused as refused:
         flash(refused.reason, "error")
-        return redirect(url_for("learn.assignment", assignment_id=found.id))
+        return redirect(url_for("learn.assignment", assignment_id=terms.id))
     # Answer with the quiz itself rather than a redirect: when a whole class presses Start together, every request
     # saved counts (quiz.js then shows the attempt's own address; starting again returns the same attempt).
     return quiz_page(attempt, module)

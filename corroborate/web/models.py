@@ -151,6 +151,24 @@ class Assignment(db.Model):
         return self.open_at <= now < self.due_at
 
 
+@dataclass(frozen=True)
+class AssignmentTerms:
+    """What starting an attempt needs of an assignment, read without the ORM (see learn.start: a whole class presses
+    Start together, and loading an ``Assignment`` row costs more than the query). Not a database object."""
+    id: int
+    module_id: str
+    open_at: datetime
+    due_at: datetime
+    time_limit_minutes: int | None
+    attempts_allowed: int
+    shuffle_questions: bool
+    shuffle_options: bool
+    variant_seed: int
+    generated_items: str
+
+    generated_ids = Assignment.generated_ids
+
+
 def find_user(username: str) -> User | None:
     return db.session.scalar(select(User).where(User.username == username.strip().lower()))
 

@@ -11,7 +11,7 @@ from sqlalchemy import create_engine, event, insert
 
 from corroborate.web import attempts as engine
 from corroborate.web.extensions import db
-from corroborate.web.models import Attempt, Response, User, utcnow
+from corroborate.web.models import Attempt, Classroom, Response, User, utcnow
 from tests import factories as f
 from tests.conftest import csrf_token, login, postgres_app
 
@@ -375,6 +375,17 @@ def test_other_students_attempts_are_404(any_app, ids):
     assert put(intruder, intruder_token, attempt_id, "q-single", "b", 9).status_code == 404
     assert intruder.get(f"/api/attempts/{attempt_id}").status_code == 404
     assert submit(intruder, intruder_token, attempt_id).status_code == 404
+
+
+def test_a_quiz_of_an_archived_class_cannot_be_started(any_app, ids):
+    client, token = student_client(any_app)
+    with any_app.app_context():
+        db.session.get(Classroom, ids["class_a"]).archived = True
+        db.session.commit()
+    response = client.post(f"/learn/assignments/{ids['assignment_a']}/start", data={"csrf_token": token})
+    assert response.status_code == 404 and "no such assignment" in response.get_data(as_text=True)
+    with any_app.app_context():
+        assert db.session.query(Attempt).count() == 0
 
 
 def test_api_errors_are_json_with_a_reason(any_app, ids):
