@@ -17,7 +17,6 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import make_transient_to_detached
 
 from ..curriculum.model import Module
 from ..curriculum.serialize import item_from_json, module_json
@@ -101,10 +100,21 @@ def open_attempt(assignment: Assignment, student: User | SignedIn, now: datetime
     return None
 
 
+@dataclass(frozen=True)
+class Started:
+    """An attempt just stored, as the quiz page shows it: a value, not a database object (a whole class presses Start
+    together, and making an ``Attempt`` object costs as much as storing the row)."""
+    id: int
+    module_version: str
+    layout: str               # JSON, as stored
+    deadline: datetime
+    responses: tuple = ()     # none saved yet
+
+
 def start(assignment: Assignment | AssignmentTerms, student: User | SignedIn, module: Module, mine: list[Attempt],
-          now: datetime | None = None) -> Attempt:
-    """The student's open attempt, or a new one; ``mine`` are the student's attempts at the assignment. Everything
-    is read first; the write is one INSERT."""
+          now: datetime | None = None) -> Attempt | Started:
+    """The student's open attempt, or a new one (:class:`Started`); ``mine`` are the student's attempts at the
+    assignment. Everything is read first; the write is one INSERT."""
     now = now or utcnow()
     current = open_attempt(assignment, student, now, mine)
     if current is not None:
@@ -130,7 +140,7 @@ def start(assignment: Assignment | AssignmentTerms, student: User | SignedIn, mo
         with writing():
             # one plain INSERT by the driver on the session's connection (the ORM's unit of work, even SQLAlchemy's
             # execute, would cost more than the rest of the write)
-            row["id"] = driver_insert(Attempt.__table__, row)
+            attempt_id = driver_insert(Attempt.__table__, row)
     except IntegrityError:
         # Another tab took attempt `number` a moment ago: that tab's attempt is this one too. (When it was the last
         # one allowed, the unique row is what lets only one of them win.)
@@ -140,9 +150,8 @@ def start(assignment: Assignment | AssignmentTerms, student: User | SignedIn, mo
         if existing is None:
             raise
         return existing
-    attempt = Attempt(**row, responses=[])
-    make_transient_to_detached(attempt)      # the row just stored, as if loaded (and detached): nothing reads it back
-    return attempt
+    return Started(attempt_id, version, row["layout"], deadline)
+
 
 
 @dataclass(frozen=True)

@@ -213,7 +213,7 @@ def attempt_url(endpoint: str, attempt_id: int, **values: str) -> str:
     return template.replace(str(_SOME_ATTEMPT), str(attempt_id))
 
 
-def quiz_page(attempt: Attempt, module) -> Markup:
+def quiz_page(attempt: Attempt | engine.Started, module) -> Markup:
     """The page a student answers the quiz on. It is a shell per module version, filled per attempt (a whole class
     asks for it within a second when they press Start together); with a message waiting for the student, it is
     rendered whole, message included."""
