@@ -20,7 +20,7 @@ from .extensions import db
 from .forms import JoinAnotherForm
 from .generated import module_for
 from .models import Assignment, AssignmentTerms, Attempt, Classroom, Enrollment, utcnow
-from .pagecache import Memo, Shell, hole, page_shell, site_header
+from .pagecache import Memo, hole, page_shell, site_header
 from .question_html import question_html
 from .state import module_or_404, unit
 
@@ -189,16 +189,17 @@ def take(attempt_id: int):
 
 
 _unanswered = Memo(10_000)      # kept apart from the page shells: there is one per order of choices
+_NUMBER = str(hole("number"))
 
 
 def question(version: str, item: Item, layout: dict, number: int, value: object) -> Markup:
-    """A question of this attempt. Unanswered (as every question is when a quiz starts), it is a shell per module
-    version and order of its choices, and only its number is filled in."""
+    """A question of this attempt. Unanswered (as every question is when a quiz starts), it is made once per module
+    version and order of its choices, as the text before its number and the text after."""
     if value is not None:
         return question_html(student_item(item, layout), number, value)
     key = (version, item.id, tuple(layout["options"].get(item.id, ())), tuple(layout["elements"].get(item.id, ())))
-    unanswered = _unanswered.get(key, lambda: Shell.of(question_html(student_item(item, layout), hole("number"))))
-    return unanswered.fill(number=str(number))
+    before, after = _unanswered.get(key, lambda: str(question_html(student_item(item, layout), _NUMBER)).split(_NUMBER))
+    return Markup(f"{before}{number}{after}")
 
 
 _url_of_attempt = Memo(256)

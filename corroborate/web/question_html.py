@@ -57,10 +57,13 @@ def _choice(control: str, name: str, option_id: str, text: str, checked: bool) -
 
 def _matching(view: dict, value: object) -> str:
     name, chosen = _name(view), value if isinstance(value, dict) else {}
+    rights = view["rights"]
+    none_chosen = "".join(_match_option(r["id"], r["text"], False) for r in rights)     # the same in every row
     rows = []
     for left in view["lefts"]:
         field = f'{name}-{escape(left["id"])}'
-        options = "".join(_match_option(r["id"], r["text"], chosen.get(left["id"]) == r["id"]) for r in view["rights"])
+        options = "".join(_match_option(r["id"], r["text"], chosen[left["id"]] == r["id"]) for r in rights) \
+            if left["id"] in chosen else none_chosen
         rows.append(f'<div class="match-row"><label for="{field}">{escape(left["text"])}</label>'
                     f'<select id="{field}" name="{name}" data-left="{escape(left["id"])}">'
                     f'<option value="">— choose —</option>{options}</select></div>')
