@@ -104,7 +104,7 @@ class Item:
 
     def right_options(self) -> list[tuple[str, str]]:
         """Matching: every right-hand choice (id, text), in a fixed order that does not follow the key."""
-        choices = {Pair("", r).right_id: r for r in [p.right for p in self.pairs] + list(self.distractors)}
+        choices = {element_id("R:" + r): r for r in (*(p.right for p in self.pairs), *self.distractors)}
         return sorted(choices.items())
 
     def key(self) -> object:

@@ -28,8 +28,9 @@ def layout_for(items: list[Item], seed: str, shuffle_items: bool, shuffle_option
             rng.shuffle(ids)
             options[item.id] = ids
         elif item.type == "ordering":
-            ids = [element_id(t) for t in item.sequence]
-            while len(ids) > 1 and ids == [element_id(t) for t in item.sequence]:
+            in_order = [element_id(t) for t in item.sequence]
+            ids = list(in_order)
+            while len(ids) > 1 and ids == in_order:
                 rng.shuffle(ids)            # never show the elements already in order
             elements[item.id] = ids
     return {"items": order, "options": options, "elements": elements}

@@ -87,7 +87,7 @@ def attempts_of(assignment: Assignment | AssignmentTerms, student: User | Signed
     return list(db.session.scalars(ATTEMPTS_OF, {"assignment": assignment.id, "student": student.id}))
 
 
-def open_attempt(assignment: Assignment, student: User | SignedIn, now: datetime | None = None,
+def open_attempt(assignment: Assignment | AssignmentTerms, student: User | SignedIn, now: datetime | None = None,
                  attempts: list[Attempt] | None = None) -> Attempt | None:
     """The student's unsubmitted attempt, closing it first if its deadline has passed."""
     now = now or utcnow()
@@ -151,7 +151,6 @@ def start(assignment: Assignment | AssignmentTerms, student: User | SignedIn, mo
             raise
         return existing
     return Started(attempt_id, version, row["layout"], deadline)
-
 
 
 @dataclass(frozen=True)
