@@ -53,21 +53,26 @@ def writing():
 
     On SQLite the transaction of any reads before it is ended first and the block begins with BEGIN IMMEDIATE, taking
     the write lock up front (a read transaction cannot safely be upgraded to a write once another writer has
-    committed). Objects loaded before stay usable: the session does not expire them on commit. On PostgreSQL the
-    block simply continues the transaction of the reads before it.
+    committed); both happen on the reads' connection, which stays out of the pool meanwhile. Objects loaded before
+    stay usable: the session does not expire them on commit. On PostgreSQL the block simply continues the
+    transaction of the reads before it.
     """
     from .extensions import db
 
-    if db.session.get_bind().dialect.name == "sqlite":
-        db.session.commit()
     outer = g.get("sqlite_begin") if has_request_context() else None
     if has_request_context():
-        g.sqlite_begin = "BEGIN IMMEDIATE"
+        g.sqlite_begin = "BEGIN IMMEDIATE"          # how a transaction begun inside the block begins
+    session = db.session()
+    if session.in_transaction() and session.get_bind().dialect.name == "sqlite":
+        connection = session.connection()
+        if connection.connection.dbapi_connection.in_transaction:
+            _run(connection, "COMMIT", ())
+        _run(connection, "BEGIN IMMEDIATE", ())
     try:
         yield
-        db.session.commit()
+        session.commit()
     except BaseException:
-        db.session.rollback()
+        session.rollback()
         raise
     finally:
         if has_request_context():
