@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .extensions import db, limiter, login_manager
@@ -32,15 +32,15 @@ def ip_limit() -> str:
     return current_app.config["RATELIMIT_LOGIN_PER_IP"]
 
 
-SIGNED_IN = tuple(User.__table__.c[name] for name in ("id", "username", "name", "role", "must_change_password"))
-OF_LIVE_SESSION = ("FROM users JOIN login_sessions ON login_sessions.user_id = users.id "
-                   "WHERE login_sessions.token = ? AND login_sessions.revoked_at IS NULL")
+SIGNED_IN = select(User.id, User.username, User.name, User.role, User.must_change_password).join(
+    LoginSession, LoginSession.user_id == User.id).where(LoginSession.token == bindparam("token"),
+                                                        LoginSession.revoked_at.is_(None))
 
 
 @login_manager.user_loader
 def load_user(token: str) -> SignedIn | None:
     """The user of a live (not revoked) login session: one indexed read, which every signed-in request makes."""
-    rows = driver_select(SIGNED_IN, OF_LIVE_SESSION, (token,))
+    rows = driver_select(SIGNED_IN, token=token)
     return SignedIn(*rows[0], token) if rows else None
 
 

@@ -79,25 +79,30 @@ def writing():
             g.sqlite_begin = outer
 
 
-def driver_select(columns: tuple, rest: str, params: tuple) -> list[tuple]:
-    """The rows of ``SELECT columns rest`` (parameters written ``?``), run by the driver on the session's connection,
-    inside its transaction. For the statements a whole class runs at once: SQLAlchemy's statement layer costs several
-    times the query itself (bench/start_cost.py). ``columns`` are table columns; their values are converted from the
-    driver's as SQLAlchemy converts them (SQLite's dates and booleans come back as datetimes and booleans)."""
+def driver_select(statement, **params) -> list[tuple]:
+    """The rows of ``statement`` (a SQLAlchemy select, built once) with its bound ``params``, compiled once per
+    dialect and run by the driver on the session's connection, inside its transaction. For the statements a whole
+    class runs at once: SQLAlchemy's statement layer costs several times the query itself (bench/start_cost.py).
+    Values are converted from the driver's as SQLAlchemy converts them (SQLite's dates and booleans come back as
+    datetimes and booleans)."""
     from .extensions import db
 
     connection = db.session.connection()
-    sql, converters = _select_of(columns, rest, connection.dialect)
+    sql, order, converters = _compiled(statement, connection.dialect)
+    rows = _run(connection, sql, params if order is None else tuple(params[name] for name in order))[0]
     return [tuple(convert(value) if convert and value is not None else value
-                  for convert, value in zip(converters, row)) for row in _run(connection, sql, params)[0]]
+                  for convert, value in zip(converters, row)) for row in rows]
 
 
 @lru_cache(maxsize=16)
-def _select_of(columns: tuple, rest: str, dialect) -> tuple[str, tuple]:
-    quote = dialect.identifier_preparer.quote
-    sql = f"SELECT {', '.join(f'{quote(c.table.name)}.{quote(c.name)}' for c in columns)} {rest}"
-    converters = tuple(c.type.dialect_impl(dialect).result_processor(dialect, None) for c in columns)
-    return in_paramstyle(sql, dialect), converters
+def _compiled(statement, dialect) -> tuple[str, tuple | None, tuple]:
+    """The driver's SQL of ``statement``, the names of its parameters in order (None: the driver takes them by
+    name), and the converter of each selected column's values."""
+    compiled = statement.compile(dialect=dialect)
+    order = tuple(compiled.positiontup) if compiled.positiontup is not None else None
+    converters = tuple(c.type.dialect_impl(dialect).result_processor(dialect, None)
+                       for c in statement.selected_columns)
+    return str(compiled), order, converters
 
 
 def driver_insert(table, row: dict) -> int:

@@ -34,10 +34,15 @@ def _students_assignment(*entities):
                    Classroom.archived.is_(False)))
 
 
+def _with_attempts(*entities):
+    """As :func:`_students_assignment`, joined with the student's attempts at it (none: one row of NULLs)."""
+    return _students_assignment(*entities).outerjoin(
+        Attempt, (Attempt.assignment_id == Assignment.id) & (Attempt.student_id == bindparam("student")))
+
+
 STUDENT_ASSIGNMENT = _students_assignment(Assignment)      # built once, not per request: building it costs time
-WITH_ATTEMPTS = _students_assignment(Assignment, Attempt).outerjoin(
-    Attempt, (Attempt.assignment_id == Assignment.id) & (Attempt.student_id == bindparam("student"))
-).order_by(Attempt.number)
+WITH_ATTEMPTS = _with_attempts(Assignment, Attempt).order_by(Attempt.number)
+TERMS = _with_attempts(*(getattr(Assignment, f.name) for f in fields(AssignmentTerms)), Attempt.id)
 
 
 def student_assignment(assignment_id: int) -> Assignment:
@@ -57,18 +62,10 @@ def student_assignment_and_attempts(assignment_id: int) -> tuple[Assignment, lis
     return rows[0][0], [attempt for _, attempt in rows if attempt is not None]
 
 
-TERMS = tuple(Assignment.__table__.c[f.name] for f in fields(AssignmentTerms)) + (Attempt.__table__.c.id,)
-OF_STUDENTS_ASSIGNMENT = ("FROM assignments JOIN classrooms ON classrooms.id = assignments.classroom_id "
-                          "JOIN enrollments ON enrollments.classroom_id = classrooms.id "
-                          "LEFT JOIN attempts ON attempts.assignment_id = assignments.id AND attempts.student_id = ? "
-                          "WHERE assignments.id = ? AND enrollments.student_id = ? AND NOT classrooms.archived")
-
-
 def student_assignment_terms(assignment_id: int) -> tuple[AssignmentTerms, bool]:
     """As :func:`student_assignment`, the terms of the assignment, and whether the student has attempted it: one
     query by the driver (when a whole class presses Start, loading the rows through the ORM would cost more)."""
-    student = current_user.id
-    rows = driver_select(TERMS, OF_STUDENTS_ASSIGNMENT, (student, assignment_id, student))
+    rows = driver_select(TERMS, assignment=assignment_id, student=current_user.id)
     if not rows:
         abort(404, "There is no such assignment in your classes.")
     return AssignmentTerms(*rows[0][:-1]), rows[0][-1] is not None
