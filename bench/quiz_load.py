@@ -5,7 +5,8 @@ from locust, headless.
 Run: .venv/bin/python bench/quiz_load.py --users 500 [--database sqlite|postgresql] [--answers 3]
 Each student signs in and opens the assignment page during a ramp (4 a second); then all press "Start" at the same
 moment. Reports, for the quiz requests (start, which loads the quiz page, autosave, submit; sign-in and the
-assignment page come before the start and are reported apart): requests, failures, p50 / p95 / max latency.
+assignment page come before the start and are reported apart): requests, failures, p50 / p95 / max latency; and the
+CPU seconds gunicorn, PostgreSQL and locust use in the 3 s from the Start moment.
 Target: 0 errors and p95 < 1 s at 500 students.
 """
 from __future__ import annotations
@@ -15,13 +16,16 @@ import csv
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.serve import BIN, ROOT, gunicorn, instance, machine_speed  # noqa: E402
+from bench.start_burst import cpu_seconds  # noqa: E402
 
 PASSWORD = "bench student password"
+START_WINDOW = 3.0      # seconds from the Start moment over which CPU use is reported (the think time follows)
 
 
 def populate(env: dict, users: int) -> int:
@@ -54,6 +58,21 @@ with app.app_context():
     return int(done.stdout.strip().splitlines()[-1])
 
 
+def cpu_at_start(start_at: float, used: dict) -> threading.Thread:
+    """A thread recording into ``used`` the CPU seconds that gunicorn, PostgreSQL and locust use in the
+    START_WINDOW seconds from the moment everyone presses Start: whether that moment is bound by CPU, and by whose."""
+    def measure():
+        time.sleep(max(0.0, start_at - 0.2 - time.time()))
+        before = cpu_seconds()
+        time.sleep(max(0.0, start_at + START_WINDOW - time.time()))
+        after = cpu_seconds()
+        used.update({name: after[name] - before.get(name, 0.0) for name in ("gunicorn", "postgres", "locust")
+                     if name in after})
+    thread = threading.Thread(target=measure, daemon=True)
+    thread.start()
+    return thread
+
+
 def run(database: str, users: int, answers: int, think: tuple[float, float]) -> dict:
     with tempfile.TemporaryDirectory() as folder:
         # every simulated student signs in from 127.0.0.1: widen the per-address sign-in limit for the run
@@ -67,14 +86,18 @@ def run(database: str, users: int, answers: int, think: tuple[float, float]) -> 
                     "QUIZ_THINK_MIN": str(think[0]), "QUIZ_THINK_MAX": str(think[1]), "QUIZ_PASSWORD": PASSWORD})
         with gunicorn("app:create_app()", env, ready_path="/sources", log=Path(folder) / "gunicorn.log") as url:
             prefix = Path(folder) / "locust"
+            used: dict[str, float] = {}
+            measuring = cpu_at_start(start_at, used)
             subprocess.run([str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
                             "-u", str(users), "-r", str(spawn_rate), "--run-time", f"{run_time}s", "--host", url,
                             "--csv", str(prefix), "--only-summary", "--stop-timeout", "5", "--loglevel", "ERROR"],
                            env=env, check=False, capture_output=True)
+            measuring.join()
             rows = list(csv.DictReader(open(f"{prefix}_stats.csv")))
             failures = list(csv.DictReader(open(f"{prefix}_failures.csv")))
     stats = {row["Name"]: row for row in rows}
     stats["_failures"] = failures
+    stats["_cpu"] = used
     return stats
 
 
@@ -98,6 +121,8 @@ def main() -> None:
                   f"p50 {row['50%']:>6} ms  p95 {row['95%']:>6} ms  max {float(row['Max Response Time']):8.0f} ms")
     for failure in stats["_failures"][:5]:
         print(f"  failure: {failure['Name']} x{failure['Occurrences']}: {failure['Error'][:120]}")
+    print(f"  CPU seconds in the {START_WINDOW:.0f} s from the Start moment (2 cores: {2 * START_WINDOW:.0f} at most): "
+          + ", ".join(f"{name} {seconds:.2f}" for name, seconds in stats["_cpu"].items()))
     print(f"  machine speed: {before:.0f} ms before the run, {after:.0f} ms after (bench/serve.py, lower is faster)")
     failures = sum(int(stats[n]["Failure Count"]) for n in quiz if n in stats)
     p95 = max(float(stats[n]["95%"]) for n in quiz if n in stats)
