@@ -89,7 +89,7 @@ def driver_select(statement, **params) -> list[tuple]:
 
     connection = db.session.connection()
     sql, order, converters = _compiled(statement, connection.dialect)
-    rows = _run(connection, sql, params if order is None else tuple(params[name] for name in order))[0]
+    rows = _run(connection, sql, params if order is None else tuple(params[name] for name in order), rows=True)[0]
     return [tuple(convert(value) if convert and value is not None else value
                   for convert, value in zip(converters, row)) for row in rows]
 
@@ -111,10 +111,10 @@ def driver_insert(table, row: dict) -> int:
     from .extensions import db
 
     connection = db.session.connection()
-    sql, converters = _insert_into(table, tuple(row), connection.dialect)
+    sql, converters, returning = _insert_into(table, tuple(row), connection.dialect)
     rows, last_id = _run(connection, sql, tuple(convert(value) if convert else value
-                                                for convert, value in zip(converters, row.values())))
-    return rows[0][0] if rows else last_id
+                                                for convert, value in zip(converters, row.values())), rows=returning)
+    return rows[0][0] if returning else last_id
 
 
 def in_paramstyle(sql: str, dialect) -> str:
@@ -128,26 +128,29 @@ def _percent_marks(sql: str) -> str:
 
 
 @lru_cache(maxsize=16)
-def _insert_into(table, names: tuple[str, ...], dialect) -> tuple[str, tuple]:
+def _insert_into(table, names: tuple[str, ...], dialect) -> tuple[str, tuple, bool]:
+    """The driver's INSERT of ``names`` into ``table``, the converter of each value, and whether it returns the new
+    row's primary key (else the driver tells it)."""
     quote = dialect.identifier_preparer.quote
     sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
            f"VALUES ({', '.join('?' for _ in names)})")
     if dialect.insert_returning:
         sql += f" RETURNING {quote(table.primary_key.columns[0].name)}"
     converters = tuple(table.c[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names)
-    return in_paramstyle(sql, dialect), converters
+    return in_paramstyle(sql, dialect), converters, dialect.insert_returning
 
 
-def _run(connection, sql: str, params: tuple) -> tuple[list[tuple], int | None]:
-    """Run ``sql`` with the driver on ``connection`` (a SQLAlchemy connection, in its transaction): its rows, and the
-    id of the row it inserted where the driver tells. A driver error is raised as SQLAlchemy's (IntegrityError and
+def _run(connection, sql: str, params: tuple, rows: bool = False) -> tuple[list[tuple], int | None]:
+    """Run ``sql`` with the driver on ``connection`` (a SQLAlchemy connection, in its transaction): its rows (when
+    ``rows`` says it returns some: asking psycopg whether it did builds a description of every column), and the id
+    of the row it inserted where the driver tells. A driver error is raised as SQLAlchemy's (IntegrityError and
     the rest), and a lost connection is invalidated, as SQLAlchemy does itself."""
     dialect = connection.dialect
     pooled = connection.connection
     cursor = pooled.cursor()
     try:
         cursor.execute(sql, params)
-        return (cursor.fetchall() if cursor.description else []), getattr(cursor, "lastrowid", None)
+        return (cursor.fetchall() if rows else []), getattr(cursor, "lastrowid", None)
     except dialect.loaded_dbapi.Error as error:
         lost = dialect.is_disconnect(error, pooled.dbapi_connection, cursor)
         if lost:
