@@ -4,15 +4,18 @@ N students, already signed in, press Start at the same moment against gunicorn a
 Reports p50 / p95 / max latency, errors, and the CPU seconds that gunicorn, PostgreSQL and this load generator used
 during the burst (from /proc), which says whether the burst is bound by CPU. bench/quiz_load.py is the full
 scenario (sign-in through the form, think time, autosave, submit, locust); this one skips the slow sign-in ramp by
-creating login sessions directly, so that server settings can be compared in seconds.
+creating login sessions directly, so that server settings can be compared in seconds. With --autosave, the same
+students then each save an answer at the same moment: a request with the same session, login and CSRF check and one
+write, but no quiz to lay out and render, which says how much of a Start's cost is the Start itself.
 
-Run: .venv/bin/python bench/start_burst.py [--users 500] [--database sqlite|postgresql]
+Run: .venv/bin/python bench/start_burst.py [--users 500] [--database sqlite|postgresql] [--autosave]
      (WEB_CONCURRENCY and CORROBORATE_THREADS override gunicorn.conf.py's workers and threads)
 """
 from __future__ import annotations
 
 import argparse
 import http.client
+import json
 import os
 import re
 import subprocess
@@ -57,6 +60,14 @@ with app.app_context():
 """
 
 
+def first_save(quiz: str) -> tuple[str, str, str]:
+    """The autosave a student makes first on the quiz page ``quiz``: its path, its JSON body (the first choice of
+    the first single-choice question) and the CSRF token to send with it."""
+    attempt = json.loads(re.search(r'id="quiz-state">(.*?)</script>', quiz, re.S)[1])["attempt"]
+    item = re.search(r'data-item="([^"]+)" data-type="single"', quiz)[1]
+    return f"/api/attempts/{attempt}/answers/{item}", json.dumps({"value": "a", "seq": 1}), CSRF.search(quiz)[1]
+
+
 def cpu_seconds() -> dict[str, float]:
     """CPU time (user + system) used so far, by process name, over every process on the machine."""
     used: dict[str, float] = {}
@@ -71,10 +82,55 @@ def cpu_seconds() -> dict[str, float]:
     return used
 
 
+def burst(port: int, requests: list[tuple[str, str, str, dict, bytes]]) -> tuple:
+    """Send every request (method, path, body, headers, text its answer must contain) at the same moment, each on a
+    fresh connection of its own thread. Returns the latencies (s), the errors, the seconds until all were answered,
+    the CPU seconds used meanwhile by process name, and the answers' bodies in order."""
+    barrier = threading.Barrier(len(requests) + 1)
+    latencies, errors, bodies = [], [], [b""] * len(requests)
+
+    def send(number: int, method: str, path: str, body: str, headers: dict, expected: bytes) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        barrier.wait()
+        began = time.perf_counter()
+        try:
+            connection.request(method, path, body=body, headers=headers)
+            response = connection.getresponse()
+            bodies[number] = response.read()
+            if response.status != 200 or expected not in bodies[number]:
+                errors.append(response.status)
+        except OSError as error:
+            errors.append(repr(error))
+        latencies.append(time.perf_counter() - began)
+    threads = [threading.Thread(target=send, args=(number, *request)) for number, request in enumerate(requests)]
+    for thread in threads:
+        thread.start()
+    before, began = cpu_seconds(), time.perf_counter()
+    barrier.wait()
+    for thread in threads:
+        thread.join()
+    elapsed, after = time.perf_counter() - began, cpu_seconds()
+    used = {name: after[name] - before.get(name, 0.0) for name in ("gunicorn", "postgres", "python") if name in after}
+    return sorted(latencies), errors, elapsed, used, bodies
+
+
+def report(title: str, measured: tuple) -> list[bytes]:
+    latencies, errors, elapsed, used, bodies = measured
+    p50, p95 = (latencies[int(len(latencies) * share)] * 1000 for share in (0.5, 0.95))
+    print(f"{title}: {len(errors)} errors, p50 {p50:.0f} ms, p95 {p95:.0f} ms, max {latencies[-1] * 1000:.0f} ms; "
+          f"all served in {elapsed:.2f} s")
+    print("  CPU seconds during the burst: " + ", ".join(f"{name} {seconds:.2f}" for name, seconds in used.items())
+          + " (python: this load generator)")
+    return bodies
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--users", type=int, default=500)
     parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--autosave", action="store_true",
+                        help="then every student saves an answer at the same moment: the same sign-in, CSRF check "
+                             "and one write, without the quiz (what a Start costs beyond any request that writes)")
     args = parser.parse_args()
     speed = machine_speed()
     with tempfile.TemporaryDirectory() as folder:
@@ -93,38 +149,17 @@ def main() -> None:
                 kept = (response.getheader("Set-Cookie") or f"session={cookie}").split(";")[0]
                 students.append((kept, CSRF.search(page)[1]))
                 connection.close()
-            barrier = threading.Barrier(len(students) + 1)
-            latencies, errors = [], []
-
-            def press_start(cookie: str, token: str) -> None:
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-                barrier.wait()
-                began = time.perf_counter()
-                try:
-                    connection.request("POST", f"/learn/assignments/{assignment}/start",
-                                       body=urllib.parse.urlencode({"csrf_token": token}),
-                                       headers={"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"})
-                    response = connection.getresponse()
-                    if response.status != 200 or b'id="quiz-state"' not in response.read():
-                        errors.append(response.status)
-                except OSError as error:
-                    errors.append(repr(error))
-                latencies.append(time.perf_counter() - began)
-            threads = [threading.Thread(target=press_start, args=student) for student in students]
-            for thread in threads:
-                thread.start()
-            before, began = cpu_seconds(), time.perf_counter()
-            barrier.wait()
-            for thread in threads:
-                thread.join()
-            elapsed, after = time.perf_counter() - began, cpu_seconds()
-    latencies.sort()
-    p50, p95 = (latencies[int(len(latencies) * share)] * 1000 for share in (0.5, 0.95))
-    used = {name: after[name] - before.get(name, 0.0) for name in ("gunicorn", "postgres", "python") if name in after}
-    print(f"{args.database}, {args.users} students press Start together: {len(errors)} errors, p50 {p50:.0f} ms, "
-          f"p95 {p95:.0f} ms, max {latencies[-1] * 1000:.0f} ms; all served in {elapsed:.2f} s")
-    print("  CPU seconds during the burst: " + ", ".join(f"{name} {seconds:.2f}" for name, seconds in used.items())
-          + " (python: this load generator)")
+            pages = report(f"{args.database}, {args.users} students press Start together", burst(port, [
+                ("POST", f"/learn/assignments/{assignment}/start", urllib.parse.urlencode({"csrf_token": token}),
+                 {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"}, b'id="quiz-state"')
+                for cookie, token in students]))
+            if args.autosave:
+                saves = []
+                for (cookie, _), page in zip(students, pages):
+                    path, body, token = first_save(page.decode())
+                    saves.append(("PUT", path, body, {"Cookie": cookie, "Content-Type": "application/json",
+                                                      "X-CSRFToken": token}, b'"saved":true'))
+                report(f"{args.database}, the same students each save an answer together", burst(port, saves))
     print(f"  machine speed: {speed:.0f} ms before the run, {machine_speed():.0f} ms after (bench/serve.py, lower is "
           "faster)")
 

@@ -7,8 +7,10 @@ machine's load, so it compares two versions of the code even when timings are no
 calls cost here and now.
 
 Run: .venv/bin/python bench/start_cost.py [--database sqlite|postgresql] [--rounds 3] [--size 300] [--breakdown]
+                                         [--request start|save]
 --breakdown also counts the calls of 100 more Starts by the part of the request they are made in (each call goes to
-the innermost part it is made within; the rest is Flask and its glue).
+the innermost part it is made within; the rest is Flask and its glue). --request save measures instead the first
+save of an answer (the autosave PUT) in the quiz each student has just started.
 """
 from __future__ import annotations
 
@@ -26,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.serve import ROOT, instance, machine_speed  # noqa: E402
-from bench.start_burst import POPULATE  # noqa: E402
+from bench.start_burst import POPULATE, first_save  # noqa: E402
 
 CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 COUNTED = 100           # Starts run under cProfile to count calls (not timed)
@@ -76,6 +78,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--size", type=int, default=300, help="Starts per timed round")
     parser.add_argument("--breakdown", action="store_true", help="calls per Start by part of the request")
+    parser.add_argument("--request", choices=["start", "save"], default="start",
+                        help="what is measured: pressing Start, or the first save of an answer after it")
     args = parser.parse_args()
     speed = machine_speed()
     users = args.rounds * args.size + COUNTED * (2 if args.breakdown else 1)
@@ -108,14 +112,21 @@ def main() -> None:
                                           headers={"Cookie": f"session={cookie}"},
                                           data=urllib.parse.urlencode({"csrf_token": CSRF.search(page.decode())[1]}),
                                           content_type="application/x-www-form-urlencoded").get_environ())
-        per_start = []
+            if args.request == "save":    # the Start is made here, untimed; the first save in its quiz is timed
+                path, body, token = first_save(call(presses.pop())[2].decode())
+                presses.append(EnvironBuilder(path=path, method="PUT", data=body, content_type="application/json",
+                                              headers={"Cookie": f"session={cookie}", "X-CSRFToken": token}
+                                              ).get_environ())
+        expected = b'id="quiz-state"' if args.request == "start" else b'"saved":true'
+        what = "Start" if args.request == "start" else "save"
+        per_request = []
         for number in range(args.rounds):
             began = time.process_time()
             for environ in presses[number * args.size:(number + 1) * args.size]:
                 status, _, page = call(environ)
-                if not status.startswith("200") or b'id="quiz-state"' not in page:
-                    raise SystemExit(f"Start answered {status}")
-            per_start.append((time.process_time() - began) / args.size * 1000)
+                if not status.startswith("200") or expected not in page:
+                    raise SystemExit(f"{what} answered {status}")
+            per_request.append((time.process_time() - began) / args.size * 1000)
         profile = cProfile.Profile()
         profile.enable()
         counted = args.rounds * args.size
@@ -124,8 +135,8 @@ def main() -> None:
         profile.disable()
         parts = calls_by_part(call, presses[counted + COUNTED:]) if args.breakdown else {}
     calls = pstats.Stats(profile).total_calls / COUNTED
-    print(f"{args.database}: CPU per Start {', '.join(f'{ms:.2f}' for ms in per_start)} ms in {args.rounds} rounds "
-          f"of {args.size} students (best {min(per_start):.2f} ms); {calls:.0f} function calls per Start")
+    print(f"{args.database}: CPU per {what} {', '.join(f'{ms:.2f}' for ms in per_request)} ms in {args.rounds} rounds "
+          f"of {args.size} students (best {min(per_request):.2f} ms); {calls:.0f} function calls per {what}")
     for part, n in sorted(parts.items(), key=lambda kv: -kv[1]):
         print(f"  {n:6.0f} calls  {part}")
     print(f"  machine speed: {speed:.0f} ms before the run, {machine_speed():.0f} ms after (bench/serve.py, lower is "
