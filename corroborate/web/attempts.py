@@ -3,8 +3,9 @@
 Every rule that protects an answer or a grade is enforced here, in the database, not in the browser:
 - the deadline is fixed at start (start + time limit, clipped to the due date);
 - an attempt is pinned to the module snapshot it started on;
-- a save carries the client's sequence number and only ever replaces an older one (a conditional UPDATE);
-- submitting is a conditional UPDATE too, so a double click, two tabs or a retry grade exactly once;
+- a save carries the client's sequence number and only ever replaces an older one (one INSERT that, where the
+  answer is stored already, updates it only if the stored one is older);
+- submitting is a conditional UPDATE, so a double click, two tabs or a retry grade exactly once;
 - the attempt limit is a unique (assignment, student, number) row, so two tabs racing for the last attempt cannot
   both win.
 """
@@ -16,6 +17,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import bindparam, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from ..curriculum.model import Module
@@ -160,6 +162,26 @@ class Saved:
     stale: bool          # a newer save was already stored; this one changed nothing
 
 
+def _answer_upsert(insert):
+    """The statement storing an answer: INSERT it, or where one is stored already, replace it if it is older (a
+    lower sequence number). It returns the sequence number stored, and no row when the stored answer is as new or
+    newer. One statement: two saves racing are ordered by their numbers alone (the unique attempt-and-item row
+    makes the second wait for the first), and it takes one short write transaction."""
+    table = Response.__table__
+    statement = insert(table).values(attempt_id=bindparam("attempt"), item_id=bindparam("item"),
+                                     value=bindparam("value"), seq=bindparam("seq"), saved_at=bindparam("now"))
+    return statement.on_conflict_do_update(
+        index_elements=[table.c.attempt_id, table.c.item_id],
+        set_={"value": statement.excluded.value, "seq": statement.excluded.seq,
+              "saved_at": statement.excluded.saved_at},
+        where=table.c.seq < statement.excluded.seq).returning(table.c.seq)
+
+
+ANSWER_UPSERT = {"postgresql": _answer_upsert(postgresql.insert), "sqlite": _answer_upsert(sqlite.insert)}
+STORED_SEQ = select(Response.seq).where(Response.attempt_id == bindparam("attempt"),
+                                        Response.item_id == bindparam("item"))
+
+
 def save(attempt: Attempt, item_id: str, value: object, seq: int, now: datetime | None = None) -> Saved:
     now = now or utcnow()
     if attempt.submitted:
@@ -169,31 +191,14 @@ def save(attempt: Attempt, item_id: str, value: object, seq: int, now: datetime 
         raise AttemptRefused("Time is up: answers saved before the deadline count, this one arrived too late.")
     if item_id not in snapshot_items(attempt.module_version):
         raise AttemptRefused(f"This quiz has no question {item_id!r}.", 404)
-    encoded = json.dumps(value, ensure_ascii=False)
-    for _ in range(3):
-        with writing():
-            updated = db.session.execute(
-                update(Response).where(Response.attempt_id == attempt.id, Response.item_id == item_id,
-                                       Response.seq < seq).values(value=encoded, seq=seq, saved_at=now)).rowcount
-            stored = None if updated else db.session.scalar(
-                select(Response.seq).where(Response.attempt_id == attempt.id, Response.item_id == item_id))
-        if updated:
-            return Saved(item_id, seq, False)
-        if stored is not None:
-            if stored >= seq:
-                return Saved(item_id, stored, True)           # a newer save is stored already
-            # an older save was stored between the update and the look (on PostgreSQL each statement sees what
-            # was committed before it began): the update can now apply
-            continue
-        try:
-            with writing():
-                db.session.add(Response(attempt_id=attempt.id, item_id=item_id, value=encoded, seq=seq,
-                                        saved_at=now))
-            return Saved(item_id, seq, False)
-        except IntegrityError:
-            continue      # another save inserted the row first (and has committed): the update can now apply
-    # (only if other saves kept getting in between; the browser keeps the answer and sends it again)
-    raise AttemptRefused("This answer could not be saved; it will be sent again.", 503)
+    where = {"attempt": attempt.id, "item": item_id}
+    with writing():
+        stored = db.session.execute(ANSWER_UPSERT[db.session.get_bind().dialect.name],
+                                    {**where, "value": json.dumps(value, ensure_ascii=False), "seq": seq,
+                                     "now": now}).scalar()
+        if stored is None:                                 # a save as new or newer is stored already
+            return Saved(item_id, db.session.scalar(STORED_SEQ, where), True)
+    return Saved(item_id, stored, False)
 
 
 def submit(attempt: Attempt, now: datetime | None = None) -> Attempt:

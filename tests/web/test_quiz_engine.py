@@ -185,10 +185,11 @@ def test_two_tabs_racing_for_the_last_attempt_get_one(any_app, ids):
         assert db.session.query(Attempt).count() == 1
 
 
-def test_a_save_keeps_its_answer_when_an_older_save_lands_between_its_update_and_its_look(
+def test_a_save_replaces_an_older_save_of_another_tab_committed_just_before_it(
         tmp_path, corpus, corpus_cache, postgres_url):
-    """On PostgreSQL each statement sees what was committed before it began: the save's UPDATE can find no row and
-    the look that follows find an older save's row, committed in between. The newer answer must still be stored."""
+    """Another tab's older save of the same question is committed while this save is on its way (on PostgreSQL each
+    statement sees what was committed before it began). The newer answer must be the one stored, and the older one
+    must not be reported as newer."""
     app = postgres_app(tmp_path, corpus, corpus_cache, postgres_url)
     ids = f.world(app)
     client, token = student_client(app)
@@ -197,8 +198,8 @@ def test_a_save_keeps_its_answer_when_an_older_save_lands_between_its_update_and
     landed = []
 
     def an_older_save_lands_first(_connection, _cursor, statement, *_args):
-        if statement.startswith("SELECT responses.seq") and not landed:
-            with other.begin() as connection:        # another tab's save, committed between the two statements
+        if statement.startswith("INSERT INTO responses") and not landed:
+            with other.begin() as connection:        # another tab's save, committed just before this one's
                 connection.execute(insert(Response).values(attempt_id=attempt_id, item_id="q-short", value='"older"',
                                                            seq=3, saved_at=utcnow()))
             landed.append(True)
@@ -213,7 +214,8 @@ def test_a_save_keeps_its_answer_when_an_older_save_lands_between_its_update_and
         db.session.remove()
         db.engine.dispose()
     other.dispose()
-    assert landed and not saved.stale and (response.seq, json.loads(response.value)) == (8, "newest")
+    assert landed and (saved.stale, saved.seq) == (False, 8)
+    assert (response.seq, json.loads(response.value)) == (8, "newest")
 
 
 def test_racing_saves_keep_the_newest(any_app, ids):
