@@ -6,9 +6,11 @@ during the burst (from /proc), which says whether the burst is bound by CPU. ben
 scenario (sign-in through the form, think time, autosave, submit, locust); this one skips the slow sign-in ramp by
 creating login sessions directly, so that server settings can be compared in seconds. With --autosave, the same
 students then each save an answer at the same moment: a request with the same session, login and CSRF check and one
-write, but no quiz to lay out and render, which says how much of a Start's cost is the Start itself.
+write, but no quiz to lay out and render, which says how much of a Start's cost is the Start itself. With
+--one-at-a-time the requests go one after another: what each costs gunicorn and PostgreSQL without contention (set
+WEB_CONCURRENCY=1 to have one worker serve them all).
 
-Run: .venv/bin/python bench/start_burst.py [--users 500] [--database sqlite|postgresql] [--autosave]
+Run: .venv/bin/python bench/start_burst.py [--users 500] [--database sqlite|postgresql] [--autosave] [--one-at-a-time]
      (WEB_CONCURRENCY and CORROBORATE_THREADS override gunicorn.conf.py's workers and threads)
 """
 from __future__ import annotations
@@ -82,11 +84,12 @@ def cpu_seconds() -> dict[str, float]:
     return used
 
 
-def burst(port: int, requests: list[tuple[str, str, str, dict, bytes]]) -> tuple:
+def burst(port: int, requests: list[tuple[str, str, str, dict, bytes]], together: bool = True) -> tuple:
     """Send every request (method, path, body, headers, text its answer must contain) at the same moment, each on a
-    fresh connection of its own thread. Returns the latencies (s), the errors, the seconds until all were answered,
-    the CPU seconds used meanwhile by process name, and the answers' bodies in order."""
-    barrier = threading.Barrier(len(requests) + 1)
+    fresh connection of its own thread (``together`` false: one after another, each once the one before is
+    answered). Returns the latencies (s), the errors, the seconds until all were answered, the CPU seconds used
+    meanwhile by process name, and the answers' bodies in order."""
+    barrier = threading.Barrier(len(requests) + 1 if together else 1)
     latencies, errors, bodies = [], [], [b""] * len(requests)
 
     def send(number: int, method: str, path: str, body: str, headers: dict, expected: bytes) -> None:
@@ -103,11 +106,14 @@ def burst(port: int, requests: list[tuple[str, str, str, dict, bytes]]) -> tuple
             errors.append(repr(error))
         latencies.append(time.perf_counter() - began)
     threads = [threading.Thread(target=send, args=(number, *request)) for number, request in enumerate(requests)]
-    for thread in threads:
-        thread.start()
+    if together:
+        for thread in threads:
+            thread.start()
     before, began = cpu_seconds(), time.perf_counter()
     barrier.wait()
     for thread in threads:
+        if not together:
+            thread.start()
         thread.join()
     elapsed, after = time.perf_counter() - began, cpu_seconds()
     used = {name: after[name] - before.get(name, 0.0) for name in ("gunicorn", "postgres", "python") if name in after}
@@ -128,6 +134,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--users", type=int, default=500)
     parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--one-at-a-time", action="store_true",
+                        help="send the requests one after another instead: the CPU each costs without contention")
     parser.add_argument("--autosave", action="store_true",
                         help="then every student saves an answer at the same moment: the same sign-in, CSRF check "
                              "and one write, without the quiz (what a Start costs beyond any request that writes)")
@@ -149,17 +157,19 @@ def main() -> None:
                 kept = (response.getheader("Set-Cookie") or f"session={cookie}").split(";")[0]
                 students.append((kept, CSRF.search(page)[1]))
                 connection.close()
-            pages = report(f"{args.database}, {args.users} students press Start together", burst(port, [
+            together = not args.one_at_a_time
+            how = "together" if together else "one after another"
+            pages = report(f"{args.database}, {args.users} students press Start {how}", burst(port, [
                 ("POST", f"/learn/assignments/{assignment}/start", urllib.parse.urlencode({"csrf_token": token}),
                  {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"}, b'id="quiz-state"')
-                for cookie, token in students]))
+                for cookie, token in students], together))
             if args.autosave:
                 saves = []
                 for (cookie, _), page in zip(students, pages):
                     path, body, token = first_save(page.decode())
                     saves.append(("PUT", path, body, {"Cookie": cookie, "Content-Type": "application/json",
                                                       "X-CSRFToken": token}, b'"saved":true'))
-                report(f"{args.database}, the same students each save an answer together", burst(port, saves))
+                report(f"{args.database}, the same students each save an answer {how}", burst(port, saves, together))
     print(f"  machine speed: {speed:.0f} ms before the run, {machine_speed():.0f} ms after (bench/serve.py, lower is "
           "faster)")
 
