@@ -159,7 +159,7 @@ def start(assignment: Assignment | AssignmentTerms, student: User | SignedIn, mo
 class Saved:
     item_id: str
     seq: int
-    stale: bool          # a newer save was already stored; this one changed nothing
+    stale: bool          # a save as new or newer was stored already; this one changed nothing
 
 
 def _answer_upsert(insert):
