@@ -6,11 +6,13 @@ during the burst (from /proc), which says whether the burst is bound by CPU. ben
 scenario (sign-in through the form, think time, autosave, submit, locust); this one skips the slow sign-in ramp by
 creating login sessions directly, so that server settings can be compared in seconds. With --autosave, the same
 students then each save an answer at the same moment: a request with the same session, login and CSRF check and one
-write, but no quiz to lay out and render, which says how much of a Start's cost is the Start itself. With
+write, but no quiz to lay out and render, which says how much of a Start's cost is the Start itself. With --submit,
+they then all submit at the same moment (a timed quiz ending for a class that started together). With
 --one-at-a-time the requests go one after another: what each costs gunicorn and PostgreSQL without contention (set
 WEB_CONCURRENCY=1 to have one worker serve them all).
 
-Run: .venv/bin/python bench/start_burst.py [--users 500] [--database sqlite|postgresql] [--autosave] [--one-at-a-time]
+Run: .venv/bin/python bench/start_burst.py [--users 500] [--database sqlite|postgresql] [--autosave] [--submit]
+                                          [--one-at-a-time]
      (WEB_CONCURRENCY and CORROBORATE_THREADS override gunicorn.conf.py's workers and threads)
 """
 from __future__ import annotations
@@ -62,12 +64,13 @@ with app.app_context():
 """
 
 
-def first_save(quiz: str) -> tuple[str, str, str]:
-    """The autosave a student makes first on the quiz page ``quiz``: its path, its JSON body (the first choice of
-    the first single-choice question) and the CSRF token to send with it."""
+def on_quiz_page(quiz: str) -> tuple[int, str, str]:
+    """The attempt of the quiz page ``quiz``, its first single-choice question, and the CSRF token to send."""
     attempt = json.loads(re.search(r'id="quiz-state">(.*?)</script>', quiz, re.S)[1])["attempt"]
-    item = re.search(r'data-item="([^"]+)" data-type="single"', quiz)[1]
-    return f"/api/attempts/{attempt}/answers/{item}", json.dumps({"value": "a", "seq": 1}), CSRF.search(quiz)[1]
+    return attempt, re.search(r'data-item="([^"]+)" data-type="single"', quiz)[1], CSRF.search(quiz)[1]
+
+
+FIRST_SAVE = json.dumps({"value": "a", "seq": 1})      # the first choice, the first save of the answer
 
 
 def cpu_seconds() -> dict[str, float]:
@@ -139,6 +142,9 @@ def main() -> None:
     parser.add_argument("--autosave", action="store_true",
                         help="then every student saves an answer at the same moment: the same sign-in, CSRF check "
                              "and one write, without the quiz (what a Start costs beyond any request that writes)")
+    parser.add_argument("--submit", action="store_true",
+                        help="then every student submits at the same moment, as when a timed quiz ends for a class "
+                             "that started together")
     args = parser.parse_args()
     speed = machine_speed()
     with tempfile.TemporaryDirectory() as folder:
@@ -163,13 +169,16 @@ def main() -> None:
                 ("POST", f"/learn/assignments/{assignment}/start", urllib.parse.urlencode({"csrf_token": token}),
                  {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"}, b'id="quiz-state"')
                 for cookie, token in students], together))
+            quizzes = [(cookie, *on_quiz_page(page.decode())) for (cookie, _), page in zip(students, pages)]
             if args.autosave:
-                saves = []
-                for (cookie, _), page in zip(students, pages):
-                    path, body, token = first_save(page.decode())
-                    saves.append(("PUT", path, body, {"Cookie": cookie, "Content-Type": "application/json",
-                                                      "X-CSRFToken": token}, b'"saved":true'))
-                report(f"{args.database}, the same students each save an answer {how}", burst(port, saves, together))
+                report(f"{args.database}, the same students each save an answer {how}", burst(port, [
+                    ("PUT", f"/api/attempts/{attempt}/answers/{item}", FIRST_SAVE,
+                     {"Cookie": cookie, "Content-Type": "application/json", "X-CSRFToken": token}, b'"saved":true')
+                    for cookie, attempt, item, token in quizzes], together))
+            if args.submit:
+                report(f"{args.database}, the same students each submit {how}", burst(port, [
+                    ("POST", f"/api/attempts/{attempt}/submit", "", {"Cookie": cookie, "X-CSRFToken": token},
+                     b'"submitted":true') for cookie, attempt, _, token in quizzes], together))
     print(f"  machine speed: {speed:.0f} ms before the run, {machine_speed():.0f} ms after (bench/serve.py, lower is "
           "faster)")
 

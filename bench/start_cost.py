@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.serve import ROOT, instance, machine_speed  # noqa: E402
-from bench.start_burst import POPULATE, first_save  # noqa: E402
+from bench.start_burst import FIRST_SAVE, POPULATE, on_quiz_page  # noqa: E402
 
 CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 COUNTED = 100           # Starts run under cProfile to count calls (not timed)
@@ -113,8 +113,9 @@ def main() -> None:
                                           data=urllib.parse.urlencode({"csrf_token": CSRF.search(page.decode())[1]}),
                                           content_type="application/x-www-form-urlencoded").get_environ())
             if args.request == "save":    # the Start is made here, untimed; the first save in its quiz is timed
-                path, body, token = first_save(call(presses.pop())[2].decode())
-                presses.append(EnvironBuilder(path=path, method="PUT", data=body, content_type="application/json",
+                attempt, item, token = on_quiz_page(call(presses.pop())[2].decode())
+                presses.append(EnvironBuilder(path=f"/api/attempts/{attempt}/answers/{item}", method="PUT",
+                                              data=FIRST_SAVE, content_type="application/json",
                                               headers={"Cookie": f"session={cookie}", "X-CSRFToken": token}
                                               ).get_environ())
         expected = b'id="quiz-state"' if args.request == "start" else b'"saved":true'
