@@ -7,10 +7,11 @@ machine's load, so it compares two versions of the code even when timings are no
 calls cost here and now.
 
 Run: .venv/bin/python bench/start_cost.py [--database sqlite|postgresql] [--rounds 3] [--size 300] [--breakdown]
-                                         [--request start|save]
+                                         [--request start|save|submit]
 --breakdown also counts the calls of 100 more Starts by the part of the request they are made in (each call goes to
 the innermost part it is made within; the rest is Flask and its glue). --request save measures instead the first
-save of an answer (the autosave PUT) in the quiz each student has just started.
+save of an answer (the autosave PUT) in the quiz each student has just started; --request submit, submitting it
+after that save.
 """
 from __future__ import annotations
 
@@ -78,8 +79,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--size", type=int, default=300, help="Starts per timed round")
     parser.add_argument("--breakdown", action="store_true", help="calls per Start by part of the request")
-    parser.add_argument("--request", choices=["start", "save"], default="start",
-                        help="what is measured: pressing Start, or the first save of an answer after it")
+    parser.add_argument("--request", choices=["start", "save", "submit"], default="start",
+                        help="what is measured: pressing Start, the first save of an answer after it, or then "
+                             "submitting")
     args = parser.parse_args()
     speed = machine_speed()
     users = args.rounds * args.size + COUNTED * (2 if args.breakdown else 1)
@@ -112,14 +114,18 @@ def main() -> None:
                                           headers={"Cookie": f"session={cookie}"},
                                           data=urllib.parse.urlencode({"csrf_token": CSRF.search(page.decode())[1]}),
                                           content_type="application/x-www-form-urlencoded").get_environ())
-            if args.request == "save":    # the Start is made here, untimed; the first save in its quiz is timed
+            if args.request != "start":   # the Start is made here, untimed, and then the first save in its quiz
                 attempt, item, token = on_quiz_page(call(presses.pop())[2].decode())
+                headers = {"Cookie": f"session={cookie}", "X-CSRFToken": token}
                 presses.append(EnvironBuilder(path=f"/api/attempts/{attempt}/answers/{item}", method="PUT",
-                                              data=FIRST_SAVE, content_type="application/json",
-                                              headers={"Cookie": f"session={cookie}", "X-CSRFToken": token}
+                                              data=FIRST_SAVE, content_type="application/json", headers=headers
                                               ).get_environ())
-        expected = b'id="quiz-state"' if args.request == "start" else b'"saved":true'
-        what = "Start" if args.request == "start" else "save"
+            if args.request == "submit":  # ... which is made here too; the submit is timed
+                call(presses.pop())
+                presses.append(EnvironBuilder(path=f"/api/attempts/{attempt}/submit", method="POST", headers=headers
+                                              ).get_environ())
+        expected = {"start": b'id="quiz-state"', "save": b'"saved":true', "submit": b'"submitted":true'}[args.request]
+        what = "Start" if args.request == "start" else args.request
         per_request = []
         for number in range(args.rounds):
             began = time.process_time()
