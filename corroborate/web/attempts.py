@@ -201,12 +201,16 @@ def save(attempt: Attempt, item_id: str, value: object, seq: int, now: datetime 
     return Saved(item_id, stored, False)
 
 
+CLAIM = update(Attempt.__table__).where(Attempt.__table__.c.id == bindparam("attempt"),
+                                       Attempt.__table__.c.submitted_at.is_(None)).values(submitted_at=bindparam("at"))
+
+
 def submit(attempt: Attempt, now: datetime | None = None) -> Attempt:
     """Submit and grade, exactly once; later calls return the graded attempt unchanged."""
     now = now or utcnow()
     with writing():
-        claimed = db.session.execute(update(Attempt).where(Attempt.id == attempt.id, Attempt.submitted_at.is_(None))
-                                     .values(submitted_at=min(now, attempt.deadline))).rowcount
+        # a plain UPDATE of the table: the ORM's would first apply it to the loaded object, which is refreshed anyway
+        claimed = db.session.execute(CLAIM, {"attempt": attempt.id, "at": min(now, attempt.deadline)}).rowcount
         if claimed:
             # graded in the transaction that claimed the submission, over the answers as they stand at that moment
             db.session.refresh(attempt)
