@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .extensions import db, limiter, login_manager
 from .forms import ChangePasswordForm, JoinForm, LoginForm, TeacherSignupForm, normalize_username
-from .database import driver_select, in_paramstyle
+from .database import driver_query, driver_select
 from .models import (Classroom, Enrollment, LoginSession, SignedIn, TeacherInvite, User, find_user, new_user,
                      utcnow)
 from .passwords import DUMMY_HASH, check_password, hash_password
@@ -32,9 +32,10 @@ def ip_limit() -> str:
     return current_app.config["RATELIMIT_LOGIN_PER_IP"]
 
 
+LIVE = (LoginSession.token == bindparam("token")) & LoginSession.revoked_at.is_(None)   # a session not revoked
 SIGNED_IN = select(User.id, User.username, User.name, User.role, User.must_change_password).join(
-    LoginSession, LoginSession.user_id == User.id).where(LoginSession.token == bindparam("token"),
-                                                        LoginSession.revoked_at.is_(None))
+    LoginSession, LoginSession.user_id == User.id).where(LIVE)
+LIVE_SESSION = select(LoginSession.id).where(LIVE)
 
 
 @login_manager.user_loader
@@ -49,13 +50,13 @@ def live_session_check(app) -> Callable[[str], bool]:
     every signed-in page it serves): one indexed read on a pooled driver connection, without the ORM."""
     with app.app_context():
         engine = db.engine
-    query = in_paramstyle("SELECT 1 FROM login_sessions WHERE token = ? AND revoked_at IS NULL", engine.dialect)
 
     def is_live(token: str) -> bool:
+        sql, arguments, _ = driver_query(LIVE_SESSION, engine.dialect, token=token)
         connection = engine.raw_connection()
         try:
             cursor = connection.cursor()
-            cursor.execute(query, (token,))
+            cursor.execute(sql, arguments)
             return cursor.fetchone() is not None
         finally:
             connection.close()                     # back to the pool

@@ -88,10 +88,16 @@ def driver_select(statement, **params) -> list[tuple]:
     from .extensions import db
 
     connection = db.session.connection()
-    sql, order, converters = _compiled(statement, connection.dialect)
-    rows = _run(connection, sql, params if order is None else tuple(params[name] for name in order), rows=True)[0]
+    sql, arguments, converters = driver_query(statement, connection.dialect, **params)
     return [tuple(convert(value) if convert and value is not None else value
-                  for convert, value in zip(converters, row)) for row in rows]
+                  for convert, value in zip(converters, row)) for row in _run(connection, sql, arguments, rows=True)[0]]
+
+
+def driver_query(statement, dialect, **params) -> tuple[str, tuple | dict, tuple]:
+    """``statement`` (a SQLAlchemy select) as the driver of ``dialect`` runs it: its SQL (compiled once), ``params``
+    in the form the driver takes them, and the converter of each selected column's values."""
+    sql, order, converters = _compiled(statement, dialect)
+    return sql, params if order is None else tuple(params[name] for name in order), converters
 
 
 @lru_cache(maxsize=16)
@@ -117,16 +123,6 @@ def driver_insert(table, row: dict) -> int:
     return rows[0][0] if returning else last_id
 
 
-def in_paramstyle(sql: str, dialect) -> str:
-    """``sql`` with its ``?`` marks written as the driver of ``dialect`` takes parameters (psycopg: ``%s``)."""
-    return sql if dialect.paramstyle == "qmark" else _percent_marks(sql)
-
-
-@lru_cache(maxsize=64)
-def _percent_marks(sql: str) -> str:
-    return sql.replace("?", "%s")
-
-
 @lru_cache(maxsize=16)
 def _insert_into(table, names: tuple[str, ...], dialect) -> tuple[str, tuple, bool]:
     """The driver's INSERT of ``names`` into ``table``, the converter of each value, and whether it returns the new
@@ -137,7 +133,9 @@ def _insert_into(table, names: tuple[str, ...], dialect) -> tuple[str, tuple, bo
     if dialect.insert_returning:
         sql += f" RETURNING {quote(table.primary_key.columns[0].name)}"
     converters = tuple(table.c[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names)
-    return in_paramstyle(sql, dialect), converters, dialect.insert_returning
+    if dialect.paramstyle != "qmark":
+        sql = sql.replace("?", "%s")                       # psycopg's marks
+    return sql, converters, dialect.insert_returning
 
 
 def _run(connection, sql: str, params: tuple, rows: bool = False) -> tuple[list[tuple], int | None]:
