@@ -169,7 +169,8 @@ def main() -> None:
                 ("POST", f"/learn/assignments/{assignment}/start", urllib.parse.urlencode({"csrf_token": token}),
                  {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"}, b'id="quiz-state"')
                 for cookie, token in students], together))
-            quizzes = [(cookie, *on_quiz_page(page.decode())) for (cookie, _), page in zip(students, pages)]
+            quizzes = [(cookie, *on_quiz_page(page.decode())) for (cookie, _), page in zip(students, pages)
+                       ] if args.autosave or args.submit else []
             if args.autosave:
                 report(f"{args.database}, the same students each save an answer {how}", burst(port, [
                     ("PUT", f"/api/attempts/{attempt}/answers/{item}", FIRST_SAVE,

@@ -19,7 +19,6 @@ import argparse
 import cProfile
 import os
 import pstats
-import re
 import subprocess
 import sys
 import tempfile
@@ -29,9 +28,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.serve import ROOT, instance, machine_speed  # noqa: E402
-from bench.start_burst import FIRST_SAVE, POPULATE, on_quiz_page  # noqa: E402
+from bench.start_burst import CSRF, FIRST_SAVE, POPULATE, on_quiz_page  # noqa: E402
 
-CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 COUNTED = 100           # Starts run under cProfile to count calls (not timed)
 PARTS = {               # (function, file it is defined in): the part of a Start it stands for
     ("open_session", "flask/sessions.py"): "session cookie read",
