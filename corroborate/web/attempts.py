@@ -139,7 +139,7 @@ def start(assignment: Assignment | AssignmentTerms, student: User | SignedIn, mo
            "layout": json.dumps(layout), "started_at": now, "deadline": deadline, "submitted_at": None, "score": None,
            "points_possible": sum(i.points for i in items), "pending": 0}
     try:
-        with writing():
+        with writing(one_statement=True):
             # one plain INSERT by the driver on the session's connection (the ORM's unit of work, even SQLAlchemy's
             # execute, would cost more than the rest of the write)
             attempt_id = driver_insert(Attempt.__table__, row)
@@ -166,7 +166,7 @@ def _answer_upsert(insert):
     """The statement storing an answer: INSERT it, or where one is stored already, replace it if it is older (a
     lower sequence number). It returns the sequence number stored, and no row when the stored answer is as new or
     newer. One statement: two saves racing are ordered by their numbers alone (the unique attempt-and-item row
-    makes the second wait for the first), and it takes one short write transaction."""
+    makes the second wait for the first), and it needs no transaction around it."""
     table = Response.__table__
     statement = insert(table).values(attempt_id=bindparam("attempt"), item_id=bindparam("item"),
                                      value=bindparam("value"), seq=bindparam("seq"), saved_at=bindparam("now"))
@@ -192,12 +192,12 @@ def save(attempt: Attempt, item_id: str, value: object, seq: int, now: datetime 
     if item_id not in snapshot_items(attempt.module_version):
         raise AttemptRefused(f"This quiz has no question {item_id!r}.", 404)
     where = {"attempt": attempt.id, "item": item_id}
-    with writing():
+    with writing(one_statement=True):
         stored = db.session.execute(ANSWER_UPSERT[db.session.get_bind().dialect.name],
                                     {**where, "value": json.dumps(value, ensure_ascii=False), "seq": seq,
                                      "now": now}).scalar()
-        if stored is None:                                 # a save as new or newer is stored already
-            return Saved(item_id, db.session.scalar(STORED_SEQ, where), True)
+    if stored is None:                                     # a save as new or newer is stored already
+        return Saved(item_id, db.session.scalar(STORED_SEQ, where), True)
     return Saved(item_id, stored, False)
 
 

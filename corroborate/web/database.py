@@ -18,56 +18,84 @@ def engine_options(url: str, busy_timeout: float = 30.0) -> dict:
     if url.startswith("sqlite"):
         # wait (retrying) for a lock rather than fail at once; our own BEGIN (below) replaces pysqlite's implicit one
         return {"connect_args": {"timeout": busy_timeout, "isolation_level": None, "check_same_thread": False}}
-    return {"pool_size": 10, "max_overflow": 20, "pool_timeout": 10, "connect_args": {"connect_timeout": 5}}
+    # in autocommit mode psycopg begins no transaction of its own: ours begin where one is needed (below)
+    return {"pool_size": 10, "max_overflow": 20, "pool_timeout": 10,
+            "connect_args": {"connect_timeout": 5, "autocommit": True}}
 
 
-def _begin_statement() -> str:
-    """How the next SQLite transaction begins.
+READ, WRITE, ONE_STATEMENT = "read", "write", "one statement"
+BEGIN = {
+    # how a transaction of each kind begins, by database; None: there is none, each statement commits on its own.
+    # On SQLite a transaction that may write takes the write lock up front, so two writers never deadlock upgrading a
+    # read lock (which SQLite would report at once as 'database is locked'); a read never waits for a writer.
+    "sqlite": {READ: "BEGIN", WRITE: "BEGIN IMMEDIATE", ONE_STATEMENT: None},
+    # reads need no transaction on PostgreSQL (at READ COMMITTED every statement reads its own snapshot anyway), and
+    # sending none saves the round trips of a BEGIN and a COMMIT or ROLLBACK
+    "postgresql": {READ: None, WRITE: "BEGIN", ONE_STATEMENT: None},
+}
 
-    By default a GET request only reads (bar rare housekeeping) and anything else may write. A view marked
-    :func:`reads_first` reads without the write lock and writes inside :func:`writing` blocks.
+
+def _transaction_kind() -> str:
+    """What the next transaction is for.
+
+    By default a GET request only reads (bar rare housekeeping, which goes through :func:`writing`) and anything
+    else may write. A view marked :func:`reads_first` reads, and writes inside :func:`writing` blocks.
     """
     if has_request_context():
-        chosen = g.get("sqlite_begin")
+        chosen = g.get("transaction")
         if chosen:
             return chosen
         if request.method in ("GET", "HEAD"):
-            return "BEGIN"
-    return "BEGIN IMMEDIATE"
+            return READ
+    return WRITE
 
 
 def reads_first(view):
-    """For the views a whole class calls at once (start, autosave, submit): their reads run in plain transactions,
-    and only their :func:`writing` blocks take SQLite's write lock, so the lock is held for the writes alone rather
-    than for the whole request. Apply it outside the login check, so that loading the user reads too."""
+    """For the views a whole class calls at once (start, autosave, submit): their reads run as reads (on SQLite in
+    plain transactions, on PostgreSQL in none), and only their :func:`writing` blocks write, so SQLite's write lock is
+    held for the writes alone rather than for the whole request. Apply it outside the login check, so that loading
+    the user reads too."""
     @wraps(view)
     def wrapper(*args, **kwargs):
-        g.sqlite_begin = "BEGIN"
+        g.transaction = READ
         return view(*args, **kwargs)
     return wrapper
 
 
 @contextmanager
-def writing():
+def writing(one_statement: bool = False):
     """The statements inside form one write transaction, committed at the end (rolled back on an error).
 
-    On SQLite the transaction of any reads before it is ended first and the block begins with BEGIN IMMEDIATE, taking
-    the write lock up front (a read transaction cannot safely be upgraded to a write once another writer has
-    committed); both happen on the reads' connection, which stays out of the pool meanwhile. Objects loaded before
-    stay usable: the session does not expire them on commit. On PostgreSQL the block simply continues the
-    transaction of the reads before it.
+    The transaction of any reads before it is ended first on SQLite, and the block begins with BEGIN IMMEDIATE,
+    taking the write lock up front (a read transaction cannot safely be upgraded to a write once another writer has
+    committed). On PostgreSQL the block continues a transaction the request has begun, or begins one. Both happen on
+    the reads' connection, which stays out of the pool meanwhile. Objects loaded before stay usable: the session
+    does not expire them on commit.
+
+    ``one_statement``: the block runs a single statement, which the database makes atomic by itself, so no
+    transaction is begun for it (on SQLite it then takes the write lock for itself; on PostgreSQL the round trips
+    of a BEGIN and a COMMIT are saved).
     """
+    from psycopg.pq import TransactionStatus
+
     from .extensions import db
 
-    outer = g.get("sqlite_begin") if has_request_context() else None
+    kind = ONE_STATEMENT if one_statement else WRITE
+    outer = g.get("transaction") if has_request_context() else None
     if has_request_context():
-        g.sqlite_begin = "BEGIN IMMEDIATE"          # how a transaction begun inside the block begins
+        g.transaction = kind                        # how a transaction begun inside the block begins
     session = db.session()
-    if session.in_transaction() and session.get_bind().dialect.name == "sqlite":
+    if session.in_transaction():
         connection = session.connection()
-        if connection.connection.dbapi_connection.in_transaction:
-            _run(connection, "COMMIT", ())
-        _run(connection, "BEGIN IMMEDIATE", ())
+        dialect, dbapi_connection = connection.dialect.name, connection.connection.dbapi_connection
+        if dialect == "sqlite":
+            if dbapi_connection.in_transaction:
+                _run(connection, "COMMIT", ())
+            open_already = False
+        else:
+            open_already = dbapi_connection.info.transaction_status != TransactionStatus.IDLE
+        if not open_already and BEGIN[dialect][kind]:
+            _run(connection, BEGIN[dialect][kind], ())
     try:
         yield
         session.commit()
@@ -76,7 +104,7 @@ def writing():
         raise
     finally:
         if has_request_context():
-            g.sqlite_begin = outer
+            g.transaction = outer
 
 
 def driver_select(statement, **params) -> list[tuple]:
@@ -161,9 +189,7 @@ def _run(connection, sql: str, params: tuple, rows: bool = False) -> tuple[list[
 
 
 def configure_sqlite(engine: Engine) -> None:
-    """WAL lets readers work while one writer writes. A transaction that may write starts with BEGIN IMMEDIATE,
-    taking the write lock up front, so two writers never deadlock upgrading a read lock (which SQLite would report at
-    once as 'database is locked'); a page view starts a plain BEGIN and never waits for a writer."""
+    """WAL lets readers work while one writer writes (how its transactions begin: :data:`BEGIN`)."""
 
     @event.listens_for(engine, "connect")
     def on_connect(connection, _record):
@@ -173,9 +199,15 @@ def configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
+
+def begin_transactions(engine: Engine) -> None:
+    """Each transaction begins as :data:`BEGIN` says for its kind, where its first statement is sent (the drivers
+    begin none of their own: see :func:`engine_options`)."""
     @event.listens_for(engine, "begin")
     def on_begin(connection):
-        connection.exec_driver_sql(_begin_statement())
+        statement = BEGIN[connection.dialect.name][_transaction_kind()]
+        if statement:
+            _run(connection, statement, ())
 
 
 def ping_when_idle(engine: Engine, idle: float = PING_AFTER_IDLE) -> None:
@@ -215,6 +247,7 @@ def init_database(app: Flask) -> None:
     from .extensions import db
 
     with app.app_context():
+        begin_transactions(db.engine)
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine)
         else:

@@ -120,6 +120,26 @@ def test_submit_is_idempotent_under_double_clicks(any_app, ids):
     assert put(client, token, attempt_id, "q-tf", "false", 2).status_code == 409
 
 
+def test_a_submit_that_fails_while_grading_leaves_the_attempt_open_to_submit_again(any_app, ids, monkeypatch):
+    # the claim and the grades are one transaction, though the request's reads ran outside any (on PostgreSQL)
+    client, token = student_client(any_app)
+    attempt_id = start(any_app, client, token, ids["assignment_a"])
+    put(client, token, attempt_id, "q-single", "a", 1)
+    any_app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    def broken(attempt):
+        raise RuntimeError("grading broke")
+    monkeypatch.setattr(engine, "grade_attempt", broken)
+    assert submit(client, token, attempt_id).status_code == 500
+    with any_app.app_context():
+        assert db.session.get(Attempt, attempt_id).submitted_at is None
+    monkeypatch.undo()
+    assert put(client, token, attempt_id, "q-tf", "false", 2).get_json()["saved"] is True
+    assert submit(client, token, attempt_id).get_json()["submitted"] is True
+    with any_app.app_context():
+        assert db.session.get(Attempt, attempt_id).score == 2.0
+
+
 def race(calls):
     """Run HTTP calls (each a function of no arguments) at the same moment, as students' browsers would."""
     barrier = threading.Barrier(len(calls))
