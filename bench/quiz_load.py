@@ -5,9 +5,10 @@ from locust, headless.
 Run: .venv/bin/python bench/quiz_load.py --users 500 [--database sqlite|postgresql] [--answers 3]
 Each student signs in and opens the assignment page during a ramp (4 a second); then all press "Start" at the same
 moment. Reports, for the quiz requests (start, which loads the quiz page, autosave, submit; sign-in and the
-assignment page come before the start and are reported apart): requests, failures, p50 / p95 / max latency; and the
-CPU seconds gunicorn, PostgreSQL and locust use in the 3 s from the Start moment.
-Target: 0 errors and p95 < 1 s at 500 students.
+assignment page come before the start and are reported apart): requests, failures, p50 / p95 / max latency; the same
+over every request of the run together (locust's aggregate); and the CPU seconds gunicorn, PostgreSQL and locust use
+in the 3 s from the Start moment.
+Target: 0 errors and p95 < 1 s at 500 students, for each kind of quiz request alone.
 """
 from __future__ import annotations
 
@@ -114,10 +115,12 @@ def main() -> None:
     quiz = ("start quiz", "autosave", "submit")
     print(f"{args.database}, {args.users} students, {args.answers} answers each, think {args.think[0]:.0f}-"
           f"{args.think[1]:.0f} s")
-    for name in ("login", "assignment page", *quiz):
+    # locust's "Aggregated" row: every request of the run together, as load tests usually quote p95; the target is
+    # judged on each kind of quiz request alone (below), so a burst of slow Starts cannot hide among fast autosaves
+    for name, label in (*((n, n) for n in ("login", "assignment page", *quiz)), ("Aggregated", "all requests")):
         row = stats.get(name)
         if row:
-            print(f"  {name:16} {row['Request Count']:>6} requests  {row['Failure Count']:>4} failures  "
+            print(f"  {label:16} {row['Request Count']:>6} requests  {row['Failure Count']:>4} failures  "
                   f"p50 {row['50%']:>6} ms  p95 {row['95%']:>6} ms  max {float(row['Max Response Time']):8.0f} ms")
     for failure in stats["_failures"][:5]:
         print(f"  failure: {failure['Name']} x{failure['Occurrences']}: {failure['Error'][:120]}")
