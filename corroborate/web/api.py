@@ -8,7 +8,7 @@ from flask import Blueprint, jsonify, request, url_for
 from . import attempts as engine
 from .auth import role_required
 from .database import reads_first
-from .learn import own_attempt
+from .learn import own_attempt, own_attempt_terms
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -21,7 +21,7 @@ def _refused(refused: engine.AttemptRefused):
 @reads_first
 @role_required("student")
 def save_answer(attempt_id: int, item_id: str):
-    attempt = own_attempt(attempt_id)
+    attempt = own_attempt_terms(attempt_id)
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or "value" not in body or not isinstance(body.get("seq"), int):
         return jsonify(error="bad request", reason="Send JSON with 'value' and an integer 'seq'."), 400

@@ -26,7 +26,8 @@ from ..quiz.items import Item, grade
 from ..quiz.present import layout_for
 from .database import driver_insert, writing
 from .extensions import db
-from .models import Assignment, AssignmentTerms, Attempt, ModuleSnapshot, Response, SignedIn, User, utcnow
+from .models import (Assignment, AssignmentTerms, Attempt, AttemptTerms, ModuleSnapshot, Response, SignedIn,
+                     User, utcnow)
 
 
 class AttemptRefused(Exception):
@@ -182,12 +183,12 @@ STORED_SEQ = select(Response.seq).where(Response.attempt_id == bindparam("attemp
                                         Response.item_id == bindparam("item"))
 
 
-def save(attempt: Attempt, item_id: str, value: object, seq: int, now: datetime | None = None) -> Saved:
+def save(attempt: Attempt | AttemptTerms, item_id: str, value: object, seq: int, now: datetime | None = None) -> Saved:
     now = now or utcnow()
     if attempt.submitted:
         raise AttemptRefused("This attempt has been submitted; answers can no longer change.")
     if now >= attempt.deadline:
-        submit(attempt, now)
+        submit(db.session.get(Attempt, attempt.id), now)     # an Attempt loaded already is not read again
         raise AttemptRefused("Time is up: answers saved before the deadline count, this one arrived too late.")
     if item_id not in snapshot_items(attempt.module_version):
         raise AttemptRefused(f"This quiz has no question {item_id!r}.", 404)

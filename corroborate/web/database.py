@@ -1,5 +1,5 @@
-"""Database engine settings: SQLite that behaves under concurrent requests, PostgreSQL with rested connections
-checked before use."""
+"""Database engine settings and transactions: SQLite that behaves under concurrent requests, PostgreSQL with rested
+connections checked before use, and on both a transaction begun only where a request writes (:data:`BEGIN`)."""
 from __future__ import annotations
 
 import time
@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from functools import lru_cache, wraps
 
 from flask import Flask, g, has_request_context, request
+from psycopg.pq import TransactionStatus
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, DisconnectionError
@@ -76,8 +77,6 @@ def writing(one_statement: bool = False):
     transaction is begun for it (on SQLite it then takes the write lock for itself; on PostgreSQL the round trips
     of a BEGIN and a COMMIT are saved).
     """
-    from psycopg.pq import TransactionStatus
-
     from .extensions import db
 
     kind = ONE_STATEMENT if one_statement else WRITE

@@ -223,6 +223,19 @@ class Attempt(db.Model):
         return 100.0 * self.score / self.points_possible
 
 
+@dataclass(frozen=True)
+class AttemptTerms:
+    """What saving an answer needs of an attempt, read without the ORM (a class whose Wi-Fi comes back sends its
+    answers together, and loading an ``Attempt`` costs more than storing the answer). Not a database object."""
+    id: int
+    student_id: int
+    module_version: str
+    deadline: datetime
+    submitted_at: datetime | None
+
+    submitted = Attempt.submitted
+
+
 class Response(db.Model):
     """A student's answer to one item. ``seq`` is the client's counter: a save with a lower one never overwrites."""
 
