@@ -86,15 +86,13 @@ def writing(one_statement: bool = False):
     session = db.session()
     if session.in_transaction():
         connection = session.connection()
-        dialect, dbapi_connection = connection.dialect.name, connection.connection.dbapi_connection
-        if dialect == "sqlite":
+        dbapi_connection = connection.connection.dbapi_connection
+        if connection.dialect.name == "sqlite":
             if dbapi_connection.in_transaction:
-                _run(connection, "COMMIT", ())
-            open_already = False
-        else:
-            open_already = dbapi_connection.info.transaction_status != TransactionStatus.IDLE
-        if not open_already and BEGIN[dialect][kind]:
-            _run(connection, BEGIN[dialect][kind], ())
+                _run(connection, "COMMIT", ())          # the reads' transaction: its read lock is never upgraded
+            _begin(connection, kind)
+        elif dbapi_connection.info.transaction_status == TransactionStatus.IDLE:
+            _begin(connection, kind)                    # the reads before ran in no transaction
     try:
         yield
         session.commit()
@@ -204,9 +202,14 @@ def begin_transactions(engine: Engine) -> None:
     begin none of their own: see :func:`engine_options`)."""
     @event.listens_for(engine, "begin")
     def on_begin(connection):
-        statement = BEGIN[connection.dialect.name][_transaction_kind()]
-        if statement:
-            _run(connection, statement, ())
+        _begin(connection, _transaction_kind())
+
+
+def _begin(connection, kind: str) -> None:
+    """Begin a transaction of ``kind`` on ``connection``, where :data:`BEGIN` says there is one."""
+    statement = BEGIN[connection.dialect.name][kind]
+    if statement:
+        _run(connection, statement, ())
 
 
 def ping_when_idle(engine: Engine, idle: float = PING_AFTER_IDLE) -> None:
