@@ -44,6 +44,6 @@ def state(attempt_id: int):
 @reads_first
 @role_required("student")
 def submit(attempt_id: int):
-    attempt = own_attempt(attempt_id)
+    attempt = own_attempt_terms(attempt_id)
     engine.submit(attempt)
     return jsonify(submitted=True, review=url_for("learn.review", attempt_id=attempt.id))

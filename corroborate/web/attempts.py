@@ -24,7 +24,7 @@ from ..curriculum.model import Module
 from ..curriculum.serialize import item_from_json, module_json
 from ..quiz.items import Item, grade
 from ..quiz.present import layout_for
-from .database import driver_insert, writing
+from .database import driver_execute, driver_insert, driver_select, writing
 from .extensions import db
 from .models import (Assignment, AssignmentTerms, Attempt, AttemptTerms, ModuleSnapshot, Response, SignedIn,
                      User, utcnow)
@@ -188,7 +188,7 @@ def save(attempt: Attempt | AttemptTerms, item_id: str, value: object, seq: int,
     if attempt.submitted:
         raise AttemptRefused("This attempt has been submitted; answers can no longer change.")
     if now >= attempt.deadline:
-        submit(db.session.get(Attempt, attempt.id), now)     # an Attempt loaded already is not read again
+        submit(attempt, now)
         raise AttemptRefused("Time is up: answers saved before the deadline count, this one arrived too late.")
     if item_id not in snapshot_items(attempt.module_version):
         raise AttemptRefused(f"This quiz has no question {item_id!r}.", 404)
@@ -202,42 +202,61 @@ def save(attempt: Attempt | AttemptTerms, item_id: str, value: object, seq: int,
     return Saved(item_id, stored, False)
 
 
-CLAIM = update(Attempt.__table__).where(Attempt.__table__.c.id == bindparam("attempt"),
-                                       Attempt.__table__.c.submitted_at.is_(None)).values(submitted_at=bindparam("at"))
+_attempts, _responses = Attempt.__table__, Response.__table__
+CLAIM = update(_attempts).where(_attempts.c.id == bindparam("attempt"),
+                                _attempts.c.submitted_at.is_(None)).values(submitted_at=bindparam("at"))
+ANSWERS = select(Response.id, Response.item_id, Response.value, Response.score).where(
+    Response.attempt_id == bindparam("attempt"))
+SCORE_ANSWER = update(_responses).where(_responses.c.id == bindparam("response")).values(score=bindparam("earned"))
+TOTAL = update(_attempts).where(_attempts.c.id == bindparam("attempt")).values(
+    score=bindparam("earned"), pending=bindparam("waiting"))
+GRADED = ("submitted_at", "score", "pending", "responses")      # what a submit changes of an attempt
 
 
-def submit(attempt: Attempt, now: datetime | None = None) -> Attempt:
-    """Submit and grade, exactly once; later calls return the graded attempt unchanged."""
+def submit(attempt: Attempt | AttemptTerms, now: datetime | None = None) -> None:
+    """Submit and grade, exactly once; later calls change nothing. The claim and the grades are plain statements
+    by the driver in one transaction (a class ending a timed quiz submits together); an ``Attempt`` passed in reads
+    what they changed back when next used."""
     now = now or utcnow()
     with writing():
-        # a plain UPDATE of the table: the ORM's would first apply it to the loaded object, which is refreshed anyway
-        claimed = db.session.execute(CLAIM, {"attempt": attempt.id, "at": min(now, attempt.deadline)}).rowcount
-        if claimed:
+        if driver_execute(CLAIM, {"attempt": attempt.id, "at": min(now, attempt.deadline)}):
             # graded in the transaction that claimed the submission, over the answers as they stand at that moment
-            db.session.refresh(attempt)
             grade_attempt(attempt)
-    if not claimed:
-        db.session.refresh(attempt)
-    return attempt
+    if isinstance(attempt, Attempt):
+        for response in attempt.__dict__.get("responses", ()):
+            db.session.expire(response, ["score"])
+        db.session.expire(attempt, GRADED)
 
 
-def grade_attempt(attempt: Attempt) -> None:
-    """Score every saved answer (written answers wait for a teacher) and total the attempt."""
+def grade_attempt(attempt: Attempt | AttemptTerms) -> None:
+    """Score every saved answer (written answers wait for a teacher) and total the attempt: one read of the answers
+    and two writes of the scores."""
     items = snapshot_items(attempt.module_version)
-    answered = {r.item_id: r for r in attempt.responses}
-    for item_id, response in answered.items():
+    answers, scores = [], []
+    for response_id, item_id, value, score in driver_select(ANSWERS, attempt=attempt.id):
         item = items.get(item_id)
         if item is not None and not item.manual:
-            response.score = grade(item, json.loads(response.value)).score
-    total_attempt(attempt)
+            score = grade(item, json.loads(value)).score
+            scores.append({"response": response_id, "earned": score})
+        answers.append((item_id, value, score))
+    driver_execute(SCORE_ANSWER, *scores)
+    earned, waiting = totals(items, answers)
+    driver_execute(TOTAL, {"attempt": attempt.id, "earned": earned, "waiting": waiting})
 
 
 def total_attempt(attempt: Attempt) -> None:
-    items = snapshot_items(attempt.module_version)
-    answered = {r.item_id: r for r in attempt.responses}
-    attempt.score = sum(items[i].points * (r.score or 0.0) for i, r in answered.items() if i in items)
-    attempt.pending = sum(1 for i, r in answered.items()
-                          if i in items and items[i].manual and r.score is None and json.loads(r.value))
+    """Total an attempt loaded as an object, once a teacher has marked one of its answers."""
+    attempt.score, attempt.pending = totals(snapshot_items(attempt.module_version),
+                                            [(r.item_id, r.value, r.score) for r in attempt.responses])
+
+
+def totals(items: dict[str, Item], answers: list[tuple[str, str, float | None]]) -> tuple[float, int]:
+    """The points an attempt has earned, and how many of its written answers wait for a teacher, from its answers
+    (item id, value as stored, score: None where not graded yet). An empty written answer waits for nobody."""
+    points = sum(items[i].points * (score or 0.0) for i, _, score in answers if i in items)
+    waiting = sum(1 for i, value, score in answers if i in items and items[i].manual and score is None
+                  and json.loads(value))
+    return points, waiting
 
 
 def close_expired(now: datetime | None = None) -> int:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import time
 from contextlib import contextmanager
 from functools import lru_cache, wraps
+from typing import NamedTuple
 
 from flask import Flask, g, has_request_context, request
 from psycopg.pq import TransactionStatus
-from sqlalchemy import event
+from sqlalchemy import Float, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, DisconnectionError
 
@@ -114,8 +115,9 @@ def driver_select(statement, **params) -> list[tuple]:
 
     connection = db.session.connection()
     sql, arguments, converters = driver_query(statement, connection.dialect, **params)
+    rows = _run(connection, sql, arguments, rows=True).rows
     return [tuple(convert(value) if convert and value is not None else value
-                  for convert, value in zip(converters, row)) for row in _run(connection, sql, arguments, rows=True)[0]]
+                  for convert, value in zip(converters, row)) for row in rows]
 
 
 def driver_query(statement, dialect, **params) -> tuple[str, tuple | dict, tuple]:
@@ -131,9 +133,15 @@ def _compiled(statement, dialect) -> tuple[str, tuple | None, tuple]:
     name), and the converter of each selected column's values."""
     compiled = statement.compile(dialect=dialect)
     order = tuple(compiled.positiontup) if compiled.positiontup is not None else None
-    converters = tuple(c.type.dialect_impl(dialect).result_processor(dialect, None)
-                       for c in statement.selected_columns)
-    return str(compiled), order, converters
+    return str(compiled), order, tuple(_result_converter(c.type, dialect) for c in statement.selected_columns)
+
+
+def _result_converter(column_type, dialect):
+    """SQLAlchemy's converter of a column's values as the driver returns them. For PostgreSQL's numbers it asks
+    which type they came as: a column of floats comes as double precision (type 701), which psycopg returns as
+    floats already."""
+    impl = column_type.dialect_impl(dialect)
+    return impl.result_processor(dialect, 701 if dialect.name == "postgresql" and isinstance(impl, Float) else None)
 
 
 def driver_insert(table, row: dict) -> int:
@@ -143,9 +151,9 @@ def driver_insert(table, row: dict) -> int:
 
     connection = db.session.connection()
     sql, converters, returning = _insert_into(table, tuple(row), connection.dialect)
-    rows, last_id = _run(connection, sql, tuple(convert(value) if convert else value
-                                                for convert, value in zip(converters, row.values())), rows=returning)
-    return rows[0][0] if returning else last_id
+    ran = _run(connection, sql, tuple(convert(value) if convert else value
+                                      for convert, value in zip(converters, row.values())), rows=returning)
+    return ran.rows[0][0] if returning else ran.last_id
 
 
 @lru_cache(maxsize=16)
@@ -163,17 +171,53 @@ def _insert_into(table, names: tuple[str, ...], dialect) -> tuple[str, tuple, bo
     return sql, converters, dialect.insert_returning
 
 
-def _run(connection, sql: str, params: tuple, rows: bool = False) -> tuple[list[tuple], int | None]:
-    """Run ``sql`` with the driver on ``connection`` (a SQLAlchemy connection, in its transaction): its rows (when
-    ``rows`` says it returns some: asking psycopg whether it did builds a description of every column), and the id
-    of the row it inserted where the driver tells. A driver error is raised as SQLAlchemy's (IntegrityError and
-    the rest), and a lost connection is invalidated, as SQLAlchemy does itself."""
+def driver_execute(statement, *rows: dict) -> int:
+    """Run ``statement`` (an UPDATE built once, with bound parameters) by the driver on the session's connection,
+    inside its transaction, once for each of ``rows`` (its parameters by name), as :func:`driver_select` reads; the
+    driver sends several together. Returns how many rows of the table it changed. Values are converted for the database
+    as SQLAlchemy converts them (SQLite keeps datetimes as text)."""
+    from .extensions import db
+
+    if not rows:
+        return 0
+    connection = db.session.connection()
+    sql, order, converters = _compiled_write(statement, connection.dialect)
+    bound = [{name: convert(row[name]) if convert and row[name] is not None else row[name]
+              for name, convert in converters.items()} for row in rows]
+    if order is not None:
+        bound = [tuple(values[name] for name in order) for values in bound]
+    return _run(connection, sql, bound if len(bound) > 1 else bound[0], many=len(bound) > 1).count
+
+
+@lru_cache(maxsize=16)
+def _compiled_write(statement, dialect) -> tuple[str, tuple | None, dict]:
+    """The driver's SQL of ``statement``, the names of its parameters in order (None: the driver takes them by
+    name), and the converter of each parameter's values."""
+    compiled = statement.compile(dialect=dialect)
+    order = tuple(compiled.positiontup) if compiled.positiontup is not None else None
+    converters = {name: bind.type.dialect_impl(dialect).bind_processor(dialect)
+                  for name, bind in compiled.binds.items()}
+    return str(compiled), order, converters
+
+
+class Ran(NamedTuple):
+    rows: list[tuple]          # the rows it returned, where asked for
+    last_id: int | None        # the id of the row it inserted, where the driver tells
+    count: int                 # the rows it changed (-1 where the driver does not tell)
+
+
+def _run(connection, sql: str, params: tuple | list, rows: bool = False, many: bool = False) -> Ran:
+    """Run ``sql`` with the driver on ``connection`` (a SQLAlchemy connection, in its transaction), once, or with
+    ``many`` once for each of a list of ``params``: its rows (when ``rows`` says it returns some: asking psycopg
+    whether it did builds a description of every column), the id of the row it inserted, and the rows it changed.
+    A driver error is raised as SQLAlchemy's (IntegrityError and the rest), and a lost connection is invalidated, as
+    SQLAlchemy does itself."""
     dialect = connection.dialect
     pooled = connection.connection
     cursor = pooled.cursor()
     try:
-        cursor.execute(sql, params)
-        return (cursor.fetchall() if rows else []), getattr(cursor, "lastrowid", None)
+        (cursor.executemany if many else cursor.execute)(sql, params)
+        return Ran(cursor.fetchall() if rows else [], getattr(cursor, "lastrowid", None), cursor.rowcount)
     except dialect.loaded_dbapi.Error as error:
         lost = dialect.is_disconnect(error, pooled.dbapi_connection, cursor)
         if lost:

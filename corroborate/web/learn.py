@@ -84,7 +84,7 @@ def own_attempt(attempt_id: int) -> Attempt:
 
 
 def own_attempt_terms(attempt_id: int) -> AttemptTerms:
-    """As :func:`own_attempt`, what saving an answer needs of it: one query by the driver."""
+    """As :func:`own_attempt`, what saving an answer or submitting needs of it: one query by the driver."""
     rows = driver_select(ATTEMPT_TERMS, attempt=attempt_id, student=current_user.id)
     if not rows:
         abort(404, NOT_YOURS)

@@ -225,8 +225,9 @@ class Attempt(db.Model):
 
 @dataclass(frozen=True)
 class AttemptTerms:
-    """What saving an answer needs of an attempt, read without the ORM (a class whose Wi-Fi comes back sends its
-    answers together, and loading an ``Attempt`` costs more than storing the answer). Not a database object."""
+    """What saving an answer or submitting needs of an attempt, read without the ORM (a class whose Wi-Fi comes back
+    sends its answers together, and loading an ``Attempt`` costs more than storing the answer). Not a database
+    object."""
     id: int
     student_id: int
     module_version: str
