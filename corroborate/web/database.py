@@ -174,19 +174,36 @@ def _insert_into(table, names: tuple[str, ...], dialect) -> tuple[str, tuple, bo
 def driver_execute(statement, *rows: dict) -> int:
     """Run ``statement`` (an UPDATE built once, with bound parameters) by the driver on the session's connection,
     inside its transaction, once for each of ``rows`` (its parameters by name), as :func:`driver_select` reads; the
-    driver sends several together. Returns how many rows of the table it changed. Values are converted for the database
-    as SQLAlchemy converts them (SQLite keeps datetimes as text)."""
+    driver sends several together. Returns how many rows of the table it changed. Values are converted for the
+    database as SQLAlchemy converts them (SQLite keeps datetimes as text)."""
     from .extensions import db
 
     if not rows:
         return 0
     connection = db.session.connection()
-    sql, order, converters = _compiled_write(statement, connection.dialect)
+    sql, bound = _bound(statement, connection.dialect, rows)
+    return _run(connection, sql, bound if len(bound) > 1 else bound[0], many=len(bound) > 1).count
+
+
+def driver_returning(statement, **params) -> list[tuple]:
+    """As :func:`driver_execute`, once, for a statement that returns rows (an INSERT or UPDATE … RETURNING): the
+    rows, their values converted as :func:`driver_select` converts them."""
+    from .extensions import db
+
+    connection = db.session.connection()
+    sql, bound = _bound(statement, connection.dialect, [params])
+    converters = _returned(statement, connection.dialect)
+    return [tuple(convert(value) if convert and value is not None else value
+                  for convert, value in zip(converters, row))
+            for row in _run(connection, sql, bound[0], rows=True).rows]
+
+
+def _bound(statement, dialect, rows) -> tuple[str, list]:
+    """The driver's SQL of ``statement`` and each of ``rows`` (parameters by name) as the driver takes them."""
+    sql, order, converters = _compiled_write(statement, dialect)
     bound = [{name: convert(row[name]) if convert and row[name] is not None else row[name]
               for name, convert in converters.items()} for row in rows]
-    if order is not None:
-        bound = [tuple(values[name] for name in order) for values in bound]
-    return _run(connection, sql, bound if len(bound) > 1 else bound[0], many=len(bound) > 1).count
+    return sql, bound if order is None else [tuple(values[name] for name in order) for values in bound]
 
 
 @lru_cache(maxsize=16)
@@ -198,6 +215,12 @@ def _compiled_write(statement, dialect) -> tuple[str, tuple | None, dict]:
     converters = {name: bind.type.dialect_impl(dialect).bind_processor(dialect)
                   for name, bind in compiled.binds.items()}
     return str(compiled), order, converters
+
+
+@lru_cache(maxsize=16)
+def _returned(statement, dialect) -> tuple:
+    """The converter of each column that ``statement`` returns."""
+    return tuple(_result_converter(c.type, dialect) for c in statement.exported_columns)
 
 
 class Ran(NamedTuple):
