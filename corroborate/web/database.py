@@ -115,7 +115,11 @@ def driver_select(statement, **params) -> list[tuple]:
 
     connection = db.session.connection()
     sql, arguments, converters = driver_query(statement, connection.dialect, **params)
-    rows = _run(connection, sql, arguments, rows=True).rows
+    return _converted(_run(connection, sql, arguments, rows=True).rows, converters)
+
+
+def _converted(rows: list[tuple], converters: tuple) -> list[tuple]:
+    """The driver's ``rows`` with each value converted by its column's converter, as SQLAlchemy converts them."""
     return [tuple(convert(value) if convert and value is not None else value
                   for convert, value in zip(converters, row)) for row in rows]
 
@@ -192,10 +196,7 @@ def driver_returning(statement, **params) -> list[tuple]:
 
     connection = db.session.connection()
     sql, bound = _bound(statement, connection.dialect, [params])
-    converters = _returned(statement, connection.dialect)
-    return [tuple(convert(value) if convert and value is not None else value
-                  for convert, value in zip(converters, row))
-            for row in _run(connection, sql, bound[0], rows=True).rows]
+    return _converted(_run(connection, sql, bound[0], rows=True).rows, _returned(statement, connection.dialect))
 
 
 def _bound(statement, dialect, rows) -> tuple[str, list]:
