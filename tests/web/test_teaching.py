@@ -125,6 +125,9 @@ def finish_attempt(app, username, answers, essay="My essay"):
 def test_grading_queue_marks_an_essay_and_the_student_sees_it(app):
     ids = f.world(app)
     attempt_id = finish_attempt(app, "student-a", {"q-single": "a"}, essay="<script>alert(1)</script> Davies was")
+    with app.app_context():
+        attempt = db.session.get(Attempt, attempt_id)          # submitted: the essay waits, the choice is scored
+        assert attempt.pending == 1 and attempt.score == 1.0
     client = teacher_client(app)
     queue = client.get("/teach/grading").get_data(as_text=True)
     assert "&lt;script&gt;alert(1)&lt;/script&gt; Davies was" in queue and "<script>alert(1)" not in queue
