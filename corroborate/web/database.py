@@ -109,8 +109,8 @@ def driver_select(statement, **params) -> list[tuple]:
     """The rows of ``statement`` (a SQLAlchemy select, built once) with its bound ``params``, compiled once per
     dialect and run by the driver on the session's connection, inside its transaction. For the statements a whole
     class runs at once: SQLAlchemy's statement layer costs several times the query itself (bench/start_cost.py).
-    Values are converted from the driver's as SQLAlchemy converts them (SQLite's dates and booleans come back as
-    datetimes and booleans)."""
+    Values are converted as SQLAlchemy converts them, both ways (SQLite keeps datetimes as text, and its dates and
+    booleans come back as datetimes and booleans)."""
     from .extensions import db
 
     connection = db.session.connection()
@@ -118,34 +118,11 @@ def driver_select(statement, **params) -> list[tuple]:
     return _converted(_run(connection, sql, arguments, rows=True).rows, converters)
 
 
-def _converted(rows: list[tuple], converters: tuple) -> list[tuple]:
-    """The driver's ``rows`` with each value converted by its column's converter, as SQLAlchemy converts them."""
-    return [tuple(convert(value) if convert and value is not None else value
-                  for convert, value in zip(converters, row)) for row in rows]
-
-
 def driver_query(statement, dialect, **params) -> tuple[str, tuple | dict, tuple]:
-    """``statement`` (a SQLAlchemy select) as the driver of ``dialect`` runs it: its SQL (compiled once), ``params``
-    in the form the driver takes them, and the converter of each selected column's values."""
-    sql, order, converters = _compiled(statement, dialect)
-    return sql, params if order is None else tuple(params[name] for name in order), converters
-
-
-@lru_cache(maxsize=16)
-def _compiled(statement, dialect) -> tuple[str, tuple | None, tuple]:
-    """The driver's SQL of ``statement``, the names of its parameters in order (None: the driver takes them by
-    name), and the converter of each selected column's values."""
-    compiled = statement.compile(dialect=dialect)
-    order = tuple(compiled.positiontup) if compiled.positiontup is not None else None
-    return str(compiled), order, tuple(_result_converter(c.type, dialect) for c in statement.selected_columns)
-
-
-def _result_converter(column_type, dialect):
-    """SQLAlchemy's converter of a column's values as the driver returns them. For PostgreSQL's numbers it asks
-    which type they came as: a column of floats comes as double precision (type 701), which psycopg returns as
-    floats already."""
-    impl = column_type.dialect_impl(dialect)
-    return impl.result_processor(dialect, 701 if dialect.name == "postgresql" and isinstance(impl, Float) else None)
+    """``statement`` as the driver of ``dialect`` runs it: its SQL (compiled once), ``params`` in the form the
+    driver takes them, and the converter of each column's values it returns."""
+    compiled = _compiled(statement, dialect)
+    return compiled.sql, _bound(compiled, params), compiled.results
 
 
 def driver_insert(table, row: dict) -> int:
@@ -176,52 +153,64 @@ def _insert_into(table, names: tuple[str, ...], dialect) -> tuple[str, tuple, bo
 
 
 def driver_execute(statement, *rows: dict) -> int:
-    """Run ``statement`` (an UPDATE built once, with bound parameters) by the driver on the session's connection,
-    inside its transaction, once for each of ``rows`` (its parameters by name), as :func:`driver_select` reads; the
-    driver sends several together. Returns how many rows of the table it changed. Values are converted for the
-    database as SQLAlchemy converts them (SQLite keeps datetimes as text)."""
+    """Run ``statement`` (an UPDATE built once, with bound parameters) as :func:`driver_select` runs a select, once
+    for each of ``rows`` (its parameters by name); the driver sends several together. Returns how many rows of the
+    table it changed."""
     from .extensions import db
 
     if not rows:
         return 0
     connection = db.session.connection()
-    sql, bound = _bound(statement, connection.dialect, rows)
-    return _run(connection, sql, bound if len(bound) > 1 else bound[0], many=len(bound) > 1).count
+    compiled = _compiled(statement, connection.dialect)
+    bound = [_bound(compiled, row) for row in rows]
+    return _run(connection, compiled.sql, bound if len(bound) > 1 else bound[0], many=len(bound) > 1).count
 
 
 def driver_returning(statement, **params) -> list[tuple]:
-    """As :func:`driver_execute`, once, for a statement that returns rows (an INSERT or UPDATE … RETURNING): the
-    rows, their values converted as :func:`driver_select` converts them."""
+    """The rows that ``statement`` (an INSERT or UPDATE … RETURNING, built once) returns, run as
+    :func:`driver_select` runs a select."""
     from .extensions import db
 
     connection = db.session.connection()
-    sql, bound = _bound(statement, connection.dialect, [params])
-    return _converted(_run(connection, sql, bound[0], rows=True).rows, _returned(statement, connection.dialect))
+    sql, arguments, converters = driver_query(statement, connection.dialect, **params)
+    return _converted(_run(connection, sql, arguments, rows=True).rows, converters)
 
 
-def _bound(statement, dialect, rows) -> tuple[str, list]:
-    """The driver's SQL of ``statement`` and each of ``rows`` (parameters by name) as the driver takes them."""
-    sql, order, converters = _compiled_write(statement, dialect)
-    bound = [{name: convert(row[name]) if convert and row[name] is not None else row[name]
-              for name, convert in converters.items()} for row in rows]
-    return sql, bound if order is None else [tuple(values[name] for name in order) for values in bound]
+class Compiled(NamedTuple):
+    sql: str                    # as the driver takes it
+    order: tuple | None         # the names of its parameters in order (None: the driver takes them by name)
+    binds: dict                 # the converter of each parameter's values, by name (None: as they are)
+    results: tuple              # the converter of each returned column's values
 
 
-@lru_cache(maxsize=16)
-def _compiled_write(statement, dialect) -> tuple[str, tuple | None, dict]:
-    """The driver's SQL of ``statement``, the names of its parameters in order (None: the driver takes them by
-    name), and the converter of each parameter's values."""
+@lru_cache(maxsize=32)
+def _compiled(statement, dialect) -> Compiled:
     compiled = statement.compile(dialect=dialect)
-    order = tuple(compiled.positiontup) if compiled.positiontup is not None else None
-    converters = {name: bind.type.dialect_impl(dialect).bind_processor(dialect)
-                  for name, bind in compiled.binds.items()}
-    return str(compiled), order, converters
+    return Compiled(str(compiled), tuple(compiled.positiontup) if compiled.positiontup is not None else None,
+                    {name: bind.type.dialect_impl(dialect).bind_processor(dialect)
+                     for name, bind in compiled.binds.items()},
+                    tuple(_result_converter(c.type, dialect) for c in statement.exported_columns))
 
 
-@lru_cache(maxsize=16)
-def _returned(statement, dialect) -> tuple:
-    """The converter of each column that ``statement`` returns."""
-    return tuple(_result_converter(c.type, dialect) for c in statement.exported_columns)
+def _result_converter(column_type, dialect):
+    """SQLAlchemy's converter of a column's values as the driver returns them. For PostgreSQL's numbers it asks
+    which type they came as: a column of floats comes as double precision (type 701), which psycopg returns as
+    floats already."""
+    impl = column_type.dialect_impl(dialect)
+    return impl.result_processor(dialect, 701 if dialect.name == "postgresql" and isinstance(impl, Float) else None)
+
+
+def _bound(compiled: Compiled, params: dict) -> tuple | dict:
+    """``params`` (by name) converted for the database, in the form the driver takes them."""
+    values = {name: convert(params[name]) if convert and params[name] is not None else params[name]
+              for name, convert in compiled.binds.items()}
+    return values if compiled.order is None else tuple(values[name] for name in compiled.order)
+
+
+def _converted(rows: list[tuple], converters: tuple) -> list[tuple]:
+    """The driver's ``rows`` with each value converted by its column's converter, as SQLAlchemy converts them."""
+    return [tuple(convert(value) if convert and value is not None else value
+                  for convert, value in zip(converters, row)) for row in rows]
 
 
 class Ran(NamedTuple):
