@@ -168,12 +168,8 @@ def driver_execute(statement, *rows: dict) -> int:
 
 def driver_returning(statement, **params) -> list[tuple]:
     """The rows that ``statement`` (an INSERT or UPDATE … RETURNING, built once) returns, run as
-    :func:`driver_select` runs a select."""
-    from .extensions import db
-
-    connection = db.session.connection()
-    sql, arguments, converters = driver_query(statement, connection.dialect, **params)
-    return _converted(_run(connection, sql, arguments, rows=True).rows, converters)
+    :func:`driver_select` runs a select (which it is, to the driver)."""
+    return driver_select(statement, **params)
 
 
 class Compiled(NamedTuple):
