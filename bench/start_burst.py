@@ -9,10 +9,11 @@ students then each save an answer at the same moment: a request with the same se
 write, but no quiz to lay out and render, which says how much of a Start's cost is the Start itself. With --submit,
 they then all submit at the same moment (a timed quiz ending for a class that started together). With
 --one-at-a-time the requests go one after another: what each costs gunicorn and PostgreSQL without contention (set
-WEB_CONCURRENCY=1 to have one worker serve them all).
+WEB_CONCURRENCY=1 to have one worker serve them all). With --hello, N requests for bench/hello_app.py's bare Flask
+hello-world go instead, under the same gunicorn settings: what HTTP alone costs here, before any app runs.
 
 Run: .venv/bin/python bench/start_burst.py [--users 500] [--database sqlite|postgresql] [--autosave] [--submit]
-                                          [--one-at-a-time]
+                                          [--one-at-a-time] [--hello]
      (WEB_CONCURRENCY and CORROBORATE_THREADS override gunicorn.conf.py's workers and threads)
 """
 from __future__ import annotations
@@ -145,8 +146,22 @@ def main() -> None:
     parser.add_argument("--submit", action="store_true",
                         help="then every student submits at the same moment, as when a timed quiz ends for a class "
                              "that started together")
+    parser.add_argument("--hello", action="store_true",
+                        help="send the requests to a bare Flask hello-world instead: what HTTP alone costs")
     args = parser.parse_args()
     speed = machine_speed()
+    if args.hello:
+        with gunicorn("bench.hello_app:app", dict(os.environ)) as url:
+            how = "one after another" if args.one_at_a_time else "together"
+            report(f"hello-world, {args.users} requests {how}", burst(
+                int(url.rsplit(":", 1)[1]), [("GET", "/", "", {}, b"Hello")] * args.users, not args.one_at_a_time))
+    else:
+        students_press_start(args)
+    print(f"  machine speed: {speed:.0f} ms before the run, {machine_speed():.0f} ms after (bench/serve.py, lower is "
+          "faster)")
+
+
+def students_press_start(args) -> None:
     with tempfile.TemporaryDirectory() as folder:
         env = instance(folder, args.database)
         out = subprocess.run([sys.executable, "-c", POPULATE.format(root=str(ROOT), users=args.users)], env=env,
@@ -180,8 +195,6 @@ def main() -> None:
                 report(f"{args.database}, the same students each submit {how}", burst(port, [
                     ("POST", f"/api/attempts/{attempt}/submit", "", {"Cookie": cookie, "X-CSRFToken": token},
                      b'"submitted":true') for cookie, attempt, _, token in quizzes], together))
-    print(f"  machine speed: {speed:.0f} ms before the run, {machine_speed():.0f} ms after (bench/serve.py, lower is "
-          "faster)")
 
 
 if __name__ == "__main__":
