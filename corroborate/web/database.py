@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 from flask import Flask, g, has_request_context, request
 from psycopg.pq import TransactionStatus
-from sqlalchemy import Float, event
+from sqlalchemy import Float, bindparam, event, insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, DisconnectionError
 
@@ -126,30 +126,16 @@ def driver_query(statement, dialect, **params) -> tuple[str, tuple | dict, tuple
 
 
 def driver_insert(table, row: dict) -> int:
-    """INSERT ``row`` into ``table`` with the driver, as :func:`driver_select` reads, and return its primary key. The
-    values are converted for the database as SQLAlchemy converts them (SQLite keeps datetimes as text)."""
-    from .extensions import db
-
-    connection = db.session.connection()
-    sql, converters, returning = _insert_into(table, tuple(row), connection.dialect)
-    ran = _run(connection, sql, tuple(convert(value) if convert else value
-                                      for convert, value in zip(converters, row.values())), rows=returning)
-    return ran.rows[0][0] if returning else ran.last_id
+    """INSERT ``row`` into ``table`` with the driver, as :func:`driver_select` runs a select, and return its primary
+    key. The row names every column whose default SQLAlchemy would make in Python (else the statement asks for it)."""
+    return driver_select(_insert_of(table, tuple(row)), **row)[0][0]
 
 
 @lru_cache(maxsize=16)
-def _insert_into(table, names: tuple[str, ...], dialect) -> tuple[str, tuple, bool]:
-    """The driver's INSERT of ``names`` into ``table``, the converter of each value, and whether it returns the new
-    row's primary key (else the driver tells it)."""
-    quote = dialect.identifier_preparer.quote
-    sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
-           f"VALUES ({', '.join('?' for _ in names)})")
-    if dialect.insert_returning:
-        sql += f" RETURNING {quote(table.primary_key.columns[0].name)}"
-    converters = tuple(table.c[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names)
-    if dialect.paramstyle != "qmark":
-        sql = sql.replace("?", "%s")                       # psycopg's marks
-    return sql, converters, dialect.insert_returning
+def _insert_of(table, names: tuple[str, ...]):
+    """The INSERT of the columns ``names`` into ``table``, each value a parameter of the column's name, returning
+    the new row's primary key (SQLite and PostgreSQL both can: the answers' upsert relies on it too)."""
+    return insert(table).values({name: bindparam(name) for name in names}).returning(table.primary_key.columns[0])
 
 
 def driver_execute(statement, *rows: dict) -> int:
@@ -211,14 +197,13 @@ def _converted(rows: list[tuple], converters: tuple) -> list[tuple]:
 
 class Ran(NamedTuple):
     rows: list[tuple]          # the rows it returned, where asked for
-    last_id: int | None        # the id of the row it inserted, where the driver tells
     count: int                 # the rows it changed (-1 where the driver does not tell)
 
 
 def _run(connection, sql: str, params: tuple | list, rows: bool = False, many: bool = False) -> Ran:
     """Run ``sql`` with the driver on ``connection`` (a SQLAlchemy connection, in its transaction), once, or with
     ``many`` once for each of a list of ``params``: its rows (when ``rows`` says it returns some: asking psycopg
-    whether it did builds a description of every column), the id of the row it inserted, and the rows it changed.
+    whether it did builds a description of every column) and how many rows it changed.
     A driver error is raised as SQLAlchemy's (IntegrityError and the rest), and a lost connection is invalidated, as
     SQLAlchemy does itself."""
     dialect = connection.dialect
@@ -226,7 +211,7 @@ def _run(connection, sql: str, params: tuple | list, rows: bool = False, many: b
     cursor = pooled.cursor()
     try:
         (cursor.executemany if many else cursor.execute)(sql, params)
-        return Ran(cursor.fetchall() if rows else [], getattr(cursor, "lastrowid", None), cursor.rowcount)
+        return Ran(cursor.fetchall() if rows else [], cursor.rowcount)
     except dialect.loaded_dbapi.Error as error:
         lost = dialect.is_disconnect(error, pooled.dbapi_connection, cursor)
         if lost:
