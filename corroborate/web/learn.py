@@ -19,7 +19,7 @@ from .database import driver_select, reads_first
 from .extensions import db
 from .forms import JoinAnotherForm
 from .generated import module_for
-from .models import Assignment, AssignmentTerms, Attempt, AttemptTerms, Classroom, Enrollment, utcnow
+from .models import Assignment, AssignmentTerms, Attempt, AttemptTerms, Classroom, Enrollment, SignedIn, utcnow
 from .pagecache import Memo, hole, page_shell, site_header
 from .question_html import question_html
 from .state import module_or_404, unit
@@ -62,10 +62,11 @@ def student_assignment_and_attempts(assignment_id: int) -> tuple[Assignment, lis
     return rows[0][0], [attempt for _, attempt in rows if attempt is not None]
 
 
-def student_assignment_terms(assignment_id: int) -> tuple[AssignmentTerms, bool]:
-    """As :func:`student_assignment`, the terms of the assignment, and whether the student has attempted it: one
-    query by the driver (when a whole class presses Start, loading the rows through the ORM would cost more)."""
-    rows = driver_select(TERMS, assignment=assignment_id, student=current_user.id)
+def student_assignment_terms(assignment_id: int, student: SignedIn) -> tuple[AssignmentTerms, bool]:
+    """As :func:`student_assignment`, the terms of the assignment, and whether ``student`` (signed in) has attempted
+    it: one query by the driver (when a whole class presses Start, loading the rows through the ORM would cost
+    more)."""
+    rows = driver_select(TERMS, assignment=assignment_id, student=student.id)
     if not rows:
         abort(404, "There is no such assignment in your classes.")
     return AssignmentTerms(*rows[0][:-1]), rows[0][-1] is not None
@@ -173,11 +174,12 @@ def assignment(assignment_id: int):
 @reads_first
 @role_required("student")
 def start(assignment_id: int):
-    terms, attempted = student_assignment_terms(assignment_id)
+    student = current_user._get_current_object()      # looked up once: each use of the proxy looks it up again
+    terms, attempted = student_assignment_terms(assignment_id, student)
     module = module_or_404(terms.module_id)
-    mine = engine.attempts_of(terms, current_user) if attempted else []
+    mine = engine.attempts_of(terms, student) if attempted else []
     try:
-        attempt = engine.start(terms, current_user, module_for(terms, module), mine)
+        attempt = engine.start(terms, student, module_for(terms, module), mine)
     except engine.AttemptRefused as refused:
         flash(refused.reason, "error")
         return redirect(url_for("learn.assignment", assignment_id=terms.id))

@@ -119,13 +119,14 @@ def site_header() -> Markup:
     It is a shell per audience, with holes for the visitor's name, their CSRF token and the search box's query."""
     if g.get("header_slot"):
         return SLOT
-    role = current_user.role if current_user.is_authenticated else None
+    user = current_user._get_current_object()          # looked up once, not on each use of the proxy
+    role = user.role if user.is_authenticated else None
     header = shell(("site-header", role), lambda: render_template(
         "site_header.html", role=role, username=hole("username"), csrf=hole("csrf"), query=hole("query")))
     query = request.args.get("q", "") if request.endpoint == "library.search" else ""
     if role is None:
         return header.fill(query=escape(query))
-    return header.fill(username=escape(current_user.username), csrf=escape(generate_csrf()), query=escape(query))
+    return header.fill(username=escape(user.username), csrf=escape(generate_csrf()), query=escape(query))
 
 
 @dataclass(frozen=True)
