@@ -204,14 +204,14 @@ _unanswered = Memo(10_000)      # kept apart from the page shells: there is one 
 _NUMBER = str(hole("number"))
 
 
-def question(version: str, item: Item, layout: dict, number: int, value: object) -> Markup:
-    """A question of this attempt. Unanswered (as every question is when a quiz starts), it is made once per module
-    version and order of its choices, as the text before its number and the text after."""
+def question(version: str, item: Item, layout: dict, number: int, value: object) -> str:
+    """A question of this attempt, as HTML. Unanswered (as every question is when a quiz starts), it is made once per
+    module version and order of its choices, as the text before its number and the text after."""
     if value is not None:
         return question_html(student_item(item, layout), number, value)
     key = (version, item.id, tuple(layout["options"].get(item.id, ())), tuple(layout["elements"].get(item.id, ())))
     before, after = _unanswered.get(key, lambda: str(question_html(student_item(item, layout), _NUMBER)).split(_NUMBER))
-    return Markup(f"{before}{number}{after}")
+    return f"{before}{number}{after}"
 
 
 _url_of_attempt = Memo(256)
@@ -233,8 +233,10 @@ def quiz_page(attempt: Attempt | engine.Started, module) -> Markup:
     items = engine.snapshot_items(attempt.module_version)
     layout = json.loads(attempt.layout)
     saved = {r.item_id: {"value": json.loads(r.value), "seq": r.seq} for r in attempt.responses}
-    views = [question(attempt.module_version, items[item_id], layout, number, saved.get(item_id, {}).get("value"))
-             for number, item_id in enumerate((i for i in layout["items"] if i in items), start=1)]
+    answers = {item_id: answer["value"] for item_id, answer in saved.items()}
+    shown = [item_id for item_id in layout["items"] if item_id in items]
+    views = [question(attempt.module_version, items[item_id], layout, number, answers.get(item_id))
+             for number, item_id in enumerate(shown, start=1)]
     state = {"attempt": attempt.id, "deadline": attempt.deadline.isoformat() + "Z", "saved": saved,
              "url": attempt_url("learn.take", attempt.id),
              "save_url": attempt_url("api.save_answer", attempt.id, item_id="__ITEM__"),
