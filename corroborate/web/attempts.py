@@ -24,7 +24,7 @@ from ..curriculum.model import Module
 from ..curriculum.serialize import item_from_json, module_json
 from ..quiz.items import Item, grade
 from ..quiz.present import layout_for
-from .database import driver_execute, driver_insert, driver_returning, driver_select, writing
+from .database import driver_execute, driver_insert, driver_select, writing
 from .extensions import db
 from .models import (Assignment, AssignmentTerms, Attempt, AttemptTerms, ModuleSnapshot, Response, SignedIn,
                      User, utcnow)
@@ -194,8 +194,8 @@ def save(attempt: Attempt | AttemptTerms, item_id: str, value: object, seq: int,
         raise AttemptRefused(f"This quiz has no question {item_id!r}.", 404)
     where = {"attempt": attempt.id, "item": item_id}
     with writing(one_statement=True):
-        stored = driver_returning(ANSWER_UPSERT[db.session.get_bind().dialect.name],
-                                  **where, value=json.dumps(value, ensure_ascii=False), seq=seq, now=now)
+        stored = driver_select(ANSWER_UPSERT[db.session.get_bind().dialect.name],
+                               **where, value=json.dumps(value, ensure_ascii=False), seq=seq, now=now)
     if not stored:                                         # a save as new or newer is stored already
         return Saved(item_id, driver_select(STORED_SEQ, **where)[0][0], True)
     return Saved(item_id, stored[0][0], False)

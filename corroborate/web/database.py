@@ -106,11 +106,11 @@ def writing(one_statement: bool = False):
 
 
 def driver_select(statement, **params) -> list[tuple]:
-    """The rows of ``statement`` (a SQLAlchemy select, built once) with its bound ``params``, compiled once per
-    dialect and run by the driver on the session's connection, inside its transaction. For the statements a whole
-    class runs at once: SQLAlchemy's statement layer costs several times the query itself (bench/start_cost.py).
-    Values are converted as SQLAlchemy converts them, both ways (SQLite keeps datetimes as text, and its dates and
-    booleans come back as datetimes and booleans)."""
+    """The rows of ``statement`` (a SQLAlchemy select, or an INSERT or UPDATE … RETURNING, which to the driver is a
+    select; built once) with its bound ``params``, compiled once per dialect and run by the driver on the session's
+    connection, inside its transaction. For the statements a whole class runs at once: SQLAlchemy's statement layer
+    costs several times the query itself (bench/start_cost.py). Values are converted as SQLAlchemy converts them,
+    both ways (SQLite keeps datetimes as text, and its dates and booleans come back as datetimes and booleans)."""
     from .extensions import db
 
     connection = db.session.connection()
@@ -150,12 +150,6 @@ def driver_execute(statement, *rows: dict) -> int:
     compiled = _compiled(statement, connection.dialect)
     bound = [_bound(compiled, row) for row in rows]
     return _run(connection, compiled.sql, bound if len(bound) > 1 else bound[0], many=len(bound) > 1).count
-
-
-def driver_returning(statement, **params) -> list[tuple]:
-    """The rows that ``statement`` (an INSERT or UPDATE … RETURNING, built once) returns, run as
-    :func:`driver_select` runs a select (which it is, to the driver)."""
-    return driver_select(statement, **params)
 
 
 class Compiled(NamedTuple):
