@@ -6,16 +6,23 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
-from flask import Flask, jsonify, render_template, request
-from flask.sessions import SecureCookieSessionInterface
+from corroborate.dependencies import is_third_party, missing_package_message
 
-from corroborate.cli import register_cli
-from corroborate.web import (api, auth, catalog, errors, exports, generated, grades, handouts, learn, library,
-                             teach)
-from corroborate.web.database import engine_options, init_database
-from corroborate.web.extensions import csrf, db, limiter, login_manager, migrate
-from corroborate.web.pagecache import PageCache, site_header
-from corroborate.web.security import init_security
+try:
+    from flask import Flask, jsonify, render_template, request
+    from flask.sessions import SecureCookieSessionInterface
+
+    from corroborate.cli import register_cli
+    from corroborate.web import (api, auth, catalog, errors, exports, generated, grades, handouts, learn, library,
+                                 teach)
+    from corroborate.web.database import engine_options, init_database
+    from corroborate.web.extensions import csrf, db, limiter, login_manager, migrate
+    from corroborate.web.pagecache import PageCache, site_header
+    from corroborate.web.security import init_security
+except ModuleNotFoundError as error:      # a package requirements.txt installs is missing: one clear line, no traceback
+    if not is_third_party(error):
+        raise
+    raise SystemExit(missing_package_message(error)) from None
 
 ROOT = Path(__file__).resolve().parent
 
