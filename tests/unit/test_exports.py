@@ -203,6 +203,18 @@ def test_gift_lists_what_it_cannot_express(sample, sources):
     assert "$CATEGORY" not in only_skipped and "// skipped: q-order" in only_skipped
 
 
+def test_gift_header_says_what_moodle_xml_keeps(sample, sources):
+    header = to_gift(sample, sample.items, sources).split("\n\n")[0].split("\n")
+    assert all(line.startswith("// ") for line in header)
+    said = " ".join(line[3:] for line in header)
+    for what in ("Moodle's GIFT import gives every question a mark of 1", "every true/false question a penalty of 1",
+                 "an essay no information for graders, so the rubric is lost",
+                 "ordering questions and clozes with more than one blank are skipped",
+                 "Moodle XML keeps every question type, each question's mark and penalty, and each essay's rubric"):
+        assert what in said
+    assert parse_gift("\n".join(header)) == []
+
+
 def test_gift_escapes_survive_a_round_trip(sample, sources):
     single = replace(sample.item("q-single"), id="q::{odd}#1", prompt=f"<p>{html.escape(NASTY)}</p>\n<p>2</p>",
                      options=(Option("a", NASTY, True, f"<em>{html.escape(NASTY)}</em>"), Option("b", "x=~y")))
@@ -284,6 +296,7 @@ def check_moodle_structure(quiz: etree._Element) -> None:
             assert question.findtext("selecttype") == "ALL"
             assert question.findtext("gradingtype") == "RELATIVE_ALL_PREVIOUS_AND_NEXT"
             assert fractions == list(range(1, len(answers) + 1))
+            assert question.findtext("shownumcorrect") == "1"     # Moodle's ordering import fails without it
         if kind == "cloze":
             assert moodle_cloze(question.findtext("questiontext/text"))
         if kind == "essay":
@@ -356,6 +369,98 @@ def test_moodle_cloze_answers_keep_their_special_characters(sample, sources):
     blanks = moodle_cloze(question.findtext("questiontext/text"))
     assert blanks == [(2, ["a}b", "c#d"]), (2, ["x~y\\z", '1/2 "q" &#38;']), (2, ["AT&", "end\\", "star*"])]
     assert "Literal &#123;1:SA:=not a blank} &amp; &lt;text&gt;" in question.findtext("questiontext/text")
+
+
+# What Moodle's own Moodle XML export writes for each question type, and how Moodle's import reads each element, with
+# file:line in moodle/moodle: question/format/xml/format.php at 9094211d277b ("format.php"; writequestion exports,
+# import_* imports), question/type/ordering/questiontype.php at 9762977c028c, Moodle 4.5 ("ordering.php";
+# export_to_xml, import_from_xml) and question/type/questiontypebase.php at 606158ca8160 ("questiontypebase.php").
+# Hints are left out: Moodle writes them only for a question that has some (format.php:1570, :1639-1649) and reads
+# none when there are none (format.php:379-381).
+MOODLE_COMMON = {
+    "name",             # format.php:1269; :227-229 import_headers reads it with no default (an error without it)
+    "questiontext",     # format.php:1272; :230-231 (default "", html); a cloze's blanks are in it, :496-498
+    "generalfeedback",  # format.php:1276; :261-262 (default ""), cloze :548-549
+    "defaultgrade",     # format.php:1280-1282, not for a cloze; :269-270 (default 1); a cloze's is not read
+    "penalty",          # format.php:1283; :271-272 (default 0.3333333), cloze :556-557
+    "hidden",           # format.php:1284 (always 0, :1220); the import does not read it
+    "idnumber",         # format.php:1285, empty when unset; :258 (default null), cloze :545;
+                        # questiontypebase.php:441-446 saves "" as no ID number
+}
+COMBINED_FEEDBACK = {
+    "correctfeedback",           # format.php:1693-1702 write_combined_feedback, each with format and <text>;
+    "partiallycorrectfeedback",  # :318-323 import_combined_feedback (default "" each)
+    "incorrectfeedback",
+    "shownumcorrect",            # format.php:1704-1706 writes <shownumcorrect/> when on; :325-326 reads whether it is
+                                 # there (a new Moodle question has it on)
+}
+MULTICHOICE = MOODLE_COMMON | COMBINED_FEEDBACK | {   # format.php:1303-1315; import_multichoice :448-485
+    "single",                   # format.php:1304; :454 (default true)
+    "shuffleanswers",           # format.php:1306; :456-457 (default false)
+    "answernumbering",          # format.php:1309; :458-459 (default abc)
+    "showstandardinstruction",  # format.php:1311; :461-462 (default 1, which we write)
+    "answer",                   # format.php:1314, write_answer :1619-1632 (fraction, format, text, feedback);
+                                # :471 reads them with no default, import_answer :294-310 (feedback default "")
+}
+MOODLE_ELEMENTS = {
+    "single": MULTICHOICE,
+    "multiple": MULTICHOICE,
+    "truefalse": MOODLE_COMMON | {   # format.php:1293-1301; import_truefalse :574-626
+        "answer",    # format.php:1294-1300 writes "true" then "false" (write_answer :1619-1632); :588-612 needs both
+                     # (truefalse saves feedbacktrue and feedbackfalse), text true/false (:594-602) and the fraction
+                     # attribute, read with no default (:605, :609)
+    },
+    "matching": MOODLE_COMMON | COMBINED_FEEDBACK | {   # format.php:1363-1380; import_match :749-774
+        "shuffleanswers",  # format.php:1364-1366; :755-756 (default 1)
+        "subquestion",     # format.php:1368-1379 (format, <text>, <answer><text>); :761 reads them with no default,
+                           # :762-767 (text and answer default "")
+    },
+    "ordering": MOODLE_COMMON | {   # ordering.php:549-584 export_to_xml; :586-655 import_from_xml
+        "layouttype",      # ordering.php:557; :608 (default VERTICAL)
+        "selecttype",      # ordering.php:558; :609 (default RANDOM: ALL must be written)
+        "selectcount",     # ordering.php:559; :610 (default 6)
+        "gradingtype",     # ordering.php:560; :611 (default RELATIVE, i.e. next item only)
+        "showgrading",     # ordering.php:561; :612 (default 1)
+        "numberingstyle",  # ordering.php:562; :613 (default the style's default)
+        "correctfeedback", "partiallycorrectfeedback", "incorrectfeedback",   # ordering.php:563; :632 (default "")
+        "shownumcorrect",  # ordering.php:565-569 writes <shownumcorrect>1</shownumcorrect>; :633 reads its value with
+                           # default null, and then :637-652 asks for two hints with no text, which save_hints saves
+                           # from a missing $hint (questiontypebase.php:764, :786-788): hintformat is null (issue #21)
+        "answer",          # ordering.php:571-581; :624-630 import_answer with HTML text, in order
+    },
+    "short": MOODLE_COMMON | {   # format.php:1317-1320; import_shortanswer :633-657
+        "usecase",  # format.php:1318; :641 (default 0)
+        "answer",   # format.php:1319; :644 reads them with no default, :647 as plain text
+    },
+    # format.php:1386-1390 writes the common part only and no <defaultgrade> (:1280); import_multianswer :492-567
+    # never reads one (the mark is the sum of the blanks' weights), so ours is there for our own checks only.
+    "cloze": MOODLE_COMMON,
+    "essay": MOODLE_COMMON | {   # format.php:1392-1421; import_essay :781-816
+        "responseformat",       # format.php:1393; :788-789 (default editor)
+        "responserequired",     # format.php:1395; :792-793 (default 1)
+        "responsefieldlines",   # format.php:1397; :790-791 (default 15)
+        "attachments",          # format.php:1403; :800-801 (default 0)
+        "attachmentsrequired",  # format.php:1405; :802-803 (default 0)
+        "graderinfo",           # format.php:1411-1416; :808-809 (default ""): the rubric
+        "responsetemplate",     # format.php:1417-1420; :810-813 (default "")
+        # Left out: minwordlimit, maxwordlimit (format.php:1399, :1401; default null at :794-799: no limit),
+        # maxbytes, filetypeslist (format.php:1407, :1409; default null at :804-807; the essay takes no attachments).
+    },
+}
+
+
+@pytest.mark.parametrize("kind", list(MOODLE_ELEMENTS))
+def test_moodle_xml_writes_the_elements_moodle_writes_and_reads(kind, sample, sources):
+    item = next(i for i in sample.items if i.type == kind)
+    [question] = etree.fromstring(to_moodle_xml(sample, [item], sources)).xpath("question[@type!='category']")
+    assert {child.tag for child in question if isinstance(child.tag, str)} == MOODLE_ELEMENTS[kind]
+    assert question.findtext("idnumber") == "" and question.findtext("hidden") == "0"
+    for field in MOODLE_ELEMENTS[kind] & COMBINED_FEEDBACK - {"shownumcorrect"}:
+        assert question.find(field).get("format") == "html" and question.findtext(f"{field}/text") == ""
+    if "shownumcorrect" in MOODLE_ELEMENTS[kind]:
+        assert question.findtext("shownumcorrect") == ("1" if kind == "ordering" else "")
+    if kind in ("single", "multiple"):
+        assert question.findtext("showstandardinstruction") == "1"
 
 
 # --- QTI 1.2 for Canvas ---------------------------------------------------------------------------------------------

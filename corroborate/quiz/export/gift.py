@@ -7,7 +7,8 @@ excerpts). What GIFT cannot express is written as a ``//`` comment where the ite
 * ordering, and cloze with more than one blank, are skipped (Moodle XML carries both natively);
 * a cloze with one blank becomes GIFT's "missing word" question (a short answer with the blank in the text);
 * matching distractors are written as pairs with an empty left side, which Moodle keeps as extra answers;
-* an essay's rubric and any mark other than 1 are noted (GIFT has no syntax for either).
+* an essay's rubric and any mark other than 1 are noted (GIFT has no syntax for either);
+* the file's header says what Moodle XML keeps and GIFT does not (see :data:`LOST_IN_GIFT`).
 
 Option texts, matching left-hand texts and cloze text are plain text in the model and HTML in an ``[html]``
 question, so they are HTML-escaped; short answers and matching right-hand texts stay plain (Moodle compares or
@@ -23,6 +24,13 @@ from ...quiz.items import Item
 from .common import Sources, by_skill, category, choice_grades, general_feedback, literal, number
 
 SPECIAL = "~=#{}:"
+# The header's note for teachers: what Moodle's GIFT import of this file loses that the Moodle XML export keeps.
+LOST_IN_GIFT = (
+    "GIFT carries less than the Moodle XML export of this quiz. Moodle's GIFT import gives every question a mark",
+    "of 1, every true/false question a penalty of 1, and an essay no information for graders, so the rubric is lost;",
+    "ordering questions and clozes with more than one blank are skipped below. Moodle XML keeps every question type,",
+    "each question's mark and penalty, and each essay's rubric as information for graders.",
+)
 
 
 def escape(text: str) -> str:
@@ -35,7 +43,8 @@ def escape(text: str) -> str:
 
 def to_gift(module: Module, items: Iterable[Item], sources: Sources | None = None) -> str:
     """The items as GIFT text, one category per skill."""
-    blocks = [f"// {module.title}\n// Corroborate module {module.id}, version {module.version or 'unversioned'}"]
+    blocks = [f"// {module.title}\n// Corroborate module {module.id}, version {module.version or 'unversioned'}\n"
+              + "\n".join(f"// {line}" for line in LOST_IN_GIFT)]
     for skill, group in by_skill(items):
         if any(_unsupported(item) is None for item in group):
             blocks.append(f"$CATEGORY: {category(module, skill)}")

@@ -10,6 +10,15 @@ essay → ``essay`` with the rubric as information for graders.
 Each skill becomes a category; each question is named by its item id, has the item's points as its default mark
 (a cloze's mark is the sum of its blanks' weights, so each blank weighs points/blanks when that is whole, else 1),
 feedback per answer and general feedback with the citations of the item's excerpts.
+
+Each question carries the elements Moodle's own export writes for its type (``qformat_xml::writequestion`` and
+``qtype_ordering::export_to_xml``), so that Moodle's import finds every one it reads: the common ``<name>`` to
+``<idnumber>`` (empty, as Moodle writes a question without one), and for multichoice, matching and ordering the
+overall feedback (``<correctfeedback>`` etc., empty) and ``<shownumcorrect>``. An ordering question needs
+``<shownumcorrect>1</shownumcorrect>``: without it Moodle's ordering import (seen in 4.5.5) adds two hints with no
+text, and saving them fails on PostgreSQL (``hintformat`` is NOT NULL). An essay leaves out the word limits and
+the attachments' file types and size, which Moodle's import then leaves unset (it takes no attachments anyway), and
+a cloze's ``<defaultgrade>`` is ignored by Moodle, which adds up the blanks' weights.
 """
 from __future__ import annotations
 
@@ -25,6 +34,7 @@ from .common import Sources, by_skill, category, choice_grades, general_feedback
 Element = etree._Element
 ESSAY = {"responseformat": "editor", "responserequired": "1", "responsefieldlines": "15", "attachments": "0",
          "attachmentsrequired": "0"}
+COMBINED_FEEDBACK = ("correctfeedback", "partiallycorrectfeedback", "incorrectfeedback")
 # An embedded answer's special characters: Moodle HTML-decodes the answer, then reads \} and \# as } and #.
 # "~" would end the answer and a backslash would stay in it, so they (and "/") go as character references, and
 # "&" as &#38; because an answer may not end in "&amp;".
@@ -79,6 +89,15 @@ def _answer(fraction: float, text: str, feedback: str | None = None, format: str
     return answer
 
 
+def _combined_feedback(shownumcorrect: str | None = None) -> list[Element]:
+    """The overall feedback for a right, partly right and wrong response (empty), then ``<shownumcorrect>`` ("show
+    the number of correct responses", on as in a new Moodle question): an empty one for multichoice and matching,
+    whose import only asks whether it is there, ``1`` for ordering, whose import reads its value."""
+    shown = etree.Element("shownumcorrect")
+    shown.text = shownumcorrect
+    return [_formatted(field, "") for field in COMBINED_FEEDBACK] + [shown]
+
+
 def _question(module: Module, item: Item, sources: Sources | None) -> Element:
     qtype, text, details = BUILDERS[item.type](item)
     question = etree.Element("question", type=qtype)
@@ -86,7 +105,7 @@ def _question(module: Module, item: Item, sources: Sources | None) -> Element:
     question.append(_formatted("questiontext", text))
     question.append(_formatted("generalfeedback", general_feedback(module, item, sources)))
     mark = len(item.blanks) * _blank_weight(item) if item.type == "cloze" else item.points
-    question.extend(_fields({"defaultgrade": number(mark), "penalty": "0.3333333", "hidden": "0"}))
+    question.extend(_fields({"defaultgrade": number(mark), "penalty": "0.3333333", "hidden": "0", "idnumber": ""}))
     question.extend(details)
     return question
 
@@ -94,9 +113,10 @@ def _question(module: Module, item: Item, sources: Sources | None) -> Element:
 def _choices(item: Item) -> tuple[str, str, list[Element]]:
     single = item.type == "single"
     grades = {o.id: 100 if o.correct else 0 for o in item.options} if single else choice_grades(item)
-    settings = _fields({"single": "true" if single else "false", "shuffleanswers": "true", "answernumbering": "abc"})
+    settings = _fields({"single": "true" if single else "false", "shuffleanswers": "true", "answernumbering": "abc",
+                        "showstandardinstruction": "1"})
     answers = [_answer(grades[o.id], html.escape(o.text, quote=False), o.feedback) for o in item.options]
-    return "multichoice", item.prompt, settings + answers
+    return "multichoice", item.prompt, settings + _combined_feedback() + answers
 
 
 def _truefalse(item: Item) -> tuple[str, str, list[Element]]:
@@ -111,7 +131,7 @@ def _matching(item: Item) -> tuple[str, str, list[Element]]:
         subquestion = _formatted("subquestion", left)
         etree.SubElement(subquestion, "answer").append(_text(right))
         subquestions.append(subquestion)
-    return "matching", item.prompt, _fields({"shuffleanswers": "true"}) + subquestions
+    return "matching", item.prompt, _fields({"shuffleanswers": "true"}) + _combined_feedback() + subquestions
 
 
 def _ordering(item: Item) -> tuple[str, str, list[Element]]:
@@ -119,7 +139,7 @@ def _ordering(item: Item) -> tuple[str, str, list[Element]]:
                         "gradingtype": "RELATIVE_ALL_PREVIOUS_AND_NEXT", "showgrading": "SHOW",
                         "numberingstyle": "none"})
     answers = [_answer(n, html.escape(text, quote=False)) for n, text in enumerate(item.sequence, start=1)]
-    return "ordering", item.prompt, settings + answers
+    return "ordering", item.prompt, settings + _combined_feedback("1") + answers
 
 
 def _short(item: Item) -> tuple[str, str, list[Element]]:
