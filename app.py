@@ -65,7 +65,7 @@ def create_app(config: dict | None = None) -> Flask:
     instance.mkdir(parents=True, exist_ok=True)
     app.config.from_mapping(
         SEEDS_DIR=str(ROOT / "seeds"),
-        CURRICULUM_DIR=str(ROOT / "curriculum"),
+        CURRICULUM_DIR=os.environ.get("CORROBORATE_CURRICULUM", str(ROOT / "curriculum")),
         CACHE_DIR=os.environ.get("CORROBORATE_CACHE", str(instance / "cache")),
         SQLALCHEMY_DATABASE_URI=os.environ.get("DATABASE_URL", f"sqlite:///{instance / 'corroborate.sqlite3'}"),
         RATELIMIT_STORAGE_URI=os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
