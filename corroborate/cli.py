@@ -252,6 +252,19 @@ def create_teacher(username: str, name: str, password: str) -> None:
     click.echo(f"teacher {username} created")
 
 
+@users_cli.command("clear-sign-in-delay")
+@click.argument("username")
+def clear_sign_in_delay(username: str) -> None:
+    """Let an account try its password again at once, after wrong passwords made it wait."""
+    from .web import throttle
+    from .web.extensions import db
+    from .web.forms import normalize_username
+
+    cleared = throttle.clear(normalize_username(username))
+    db.session.commit()
+    click.echo(f"{username}: {'the wait is cleared' if cleared else 'had no wait'}")
+
+
 @users_cli.command("invite")
 def invite() -> None:
     """Print a one-time invite code with which a teacher can sign up at /signup."""

@@ -5,6 +5,7 @@ reset revokes all of the user's sessions, and signing in always starts a new one
 """
 from __future__ import annotations
 
+import math
 from functools import wraps
 from typing import Callable
 from urllib.parse import urlsplit
@@ -14,6 +15,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
+from . import throttle
 from .extensions import db, limiter, login_manager
 from .forms import ChangePasswordForm, JoinForm, LoginForm, TeacherSignupForm, normalize_username
 from .database import driver_query, driver_select
@@ -23,7 +25,7 @@ from .passwords import DUMMY_HASH, check_password, hash_password
 
 bp = Blueprint("auth", __name__)
 USERNAME_TAKEN = "This username is taken; try another."
-AUTH_LIMIT = "10 per minute"            # per account, and per address for sign-up
+AUTH_LIMIT = "10 per minute"            # sign-ups per address (wrong passwords: throttle.py)
 
 
 def ip_limit() -> str:
@@ -105,20 +107,23 @@ def role_required(role: str):
     return decorator
 
 
-def _username_key() -> str:
-    return "account:" + normalize_username(request.form.get("username", ""))
-
-
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(ip_limit, methods=["POST"])
-@limiter.limit(AUTH_LIMIT, methods=["POST"], key_func=_username_key)
 def login():
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
     form = LoginForm()
     if form.validate_on_submit():
-        user = find_user(normalize_username(form.username.data))
+        username = normalize_username(form.username.data)
+        wait = throttle.seconds_to_wait(username, request.remote_addr)
+        if wait:
+            form.password.errors.append(
+                f"Too many wrong passwords for this account: try again in {_duration(wait)}. Your teacher can "
+                "clear the wait from the class page.")
+            return render_template("auth/login.html", form=form), 429, {"Retry-After": str(wait)}
+        user = find_user(username)
         if user is not None and check_password(user.password_hash, form.password.data):
+            throttle.clear(username)
             start_session(user)
             if user.must_change_password:
                 flash("Welcome! Choose your own password to replace the one on your slip.")
@@ -126,8 +131,16 @@ def login():
             return redirect(safe_next(request.args.get("next"), home_for(user)))
         if user is None:
             check_password(DUMMY_HASH, form.password.data)
+        throttle.record_failure(username, request.remote_addr)
+        db.session.commit()
         form.password.errors.append("That username and password do not match.")
     return render_template("auth/login.html", form=form)
+
+
+def _duration(seconds: int) -> str:
+    if seconds < 90:
+        return f"{seconds} seconds"
+    return f"{math.ceil(seconds / 60)} minutes"
 
 
 @bp.post("/logout")

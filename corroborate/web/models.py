@@ -231,6 +231,7 @@ class AttemptTerms:
     id: int
     student_id: int
     module_version: str
+    layout: str               # JSON, as stored: the ids of choices this attempt shows
     deadline: datetime
     submitted_at: datetime | None
 
@@ -265,3 +266,18 @@ class GeneratedChoice(db.Model):
     module_id: Mapped[str] = mapped_column(String(64))
     item_id: Mapped[str] = mapped_column(String(64))
     kept: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class SignInFailure(db.Model):
+    """Wrong passwords given for an account: one row for the account from any address (``address`` empty) and one
+    per address it was tried from (a keyed hash of the address, never the address itself). Kept in the database so
+    that the back-off holds across every worker and app server (see throttle.py)."""
+
+    __tablename__ = "sign_in_failures"
+    __table_args__ = (UniqueConstraint("username", "address"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(40), index=True)
+    address: Mapped[str] = mapped_column(String(32), default="")
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failed_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    blocked_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)

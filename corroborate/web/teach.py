@@ -8,7 +8,9 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
+from . import throttle
 from .auth import end_sessions, role_required
+from .downloads import attachment
 from .extensions import db
 from .forms import AssignmentForm, ClassForm, RosterForm
 from .generated import selection_for_form, store_selection
@@ -69,7 +71,9 @@ def new_class():
 def classroom(class_id: int):
     found = owned_class(class_id)
     modules = {m.id: m for m in unit().modules}
-    return render_template("teach/classroom.html", classroom=found, modules=modules, roster_form=RosterForm())
+    waiting = throttle.waiting([s.username for s in found.students])
+    return render_template("teach/classroom.html", classroom=found, modules=modules, roster_form=RosterForm(),
+                           waiting=waiting)
 
 
 @bp.route("/classes/<int:class_id>/rename", methods=["GET", "POST"])
@@ -129,8 +133,21 @@ def reset_password(class_id: int, student_id: int):
     student.password_hash = hash_password(password)
     student.must_change_password = True
     end_sessions(student)
+    throttle.clear(student.username)
     db.session.commit()
     return render_template("teach/reset_done.html", classroom=found, student=student, password=password)
+
+
+@bp.post("/classes/<int:class_id>/students/<int:student_id>/clear-wait")
+@role_required("teacher")
+def clear_sign_in_wait(class_id: int, student_id: int):
+    """Let a student try their password again at once, after wrong passwords (theirs or a classmate's) made it wait."""
+    found = owned_class(class_id)
+    student = class_student(found, student_id)
+    throttle.clear(student.username)
+    db.session.commit()
+    flash(f"{student.name} can sign in again now.")
+    return redirect(url_for("teach.classroom", class_id=found.id))
 
 
 @bp.post("/classes/<int:class_id>/students/<int:student_id>/remove")
@@ -152,7 +169,7 @@ def _slips_pdf(classroom: Classroom, slips, filename: str):
                            login_url=request.host_url.rstrip("/") + url_for("auth.login"))
     response = make_response(render_pdf(html, ("css/slips.css",), title=f"Login slips · {classroom.name}"))
     response.headers["Content-Type"] = "application/pdf"
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Content-Disposition"] = attachment(filename)
     response.headers["Cache-Control"] = "no-store"
     return response
 

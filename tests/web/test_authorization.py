@@ -14,6 +14,7 @@ TEACHER_ROUTES = [
     ("POST", "/teach/classes/{class_a}/assign"), ("GET", "/teach/assignments/{assignment_a}/edit"),
     ("POST", "/teach/assignments/{assignment_a}/edit"),
     ("POST", "/teach/classes/{class_a}/students/{student_a}/reset"),
+    ("POST", "/teach/classes/{class_a}/students/{student_a}/clear-wait"),
     ("POST", "/teach/classes/{class_a}/students/{student_a}/remove"),
 ]
 OWNED = [r for r in TEACHER_ROUTES if "{" in r[1]]
