@@ -78,11 +78,12 @@ _env = _environment()
 
 
 def form_items(module: Module, form: str, seed_extra: str = "") -> tuple[list[Item], dict]:
-    """The items of a form in its order, and the layout (option order) for the form. Form A keeps the author's
-    order of items; B, C, … shuffle items and options with a seed made from the module version and the form."""
+    """The items of a form in its order, and the layout (option order) for the form. Every form shuffles the
+    options with a seed made from the module version and the form (the written order would put the key where the
+    author wrote it); form A keeps the author's order of questions, B, C, … shuffle that too."""
     items = list(module.items)
     layout = layout_for(items, f"{module.version}:{form}:{seed_extra}", shuffle_items=form != "A" or bool(seed_extra),
-                        shuffle_options=form != "A" or bool(seed_extra))
+                        shuffle_options=True)
     by_id = {i.id: i for i in items}
     return [by_id[i] for i in layout["items"]], layout
 

@@ -196,6 +196,66 @@ def rubric_score(item: Item, level: str) -> float:
     return chosen.points / top if top else 0.0
 
 
+def _text_within(limit: int):
+    def check(item: Item, answer: object) -> str | None:
+        if not isinstance(answer, str):
+            return "Send the answer as text."
+        return None if len(answer) <= limit else f"An answer here is at most {limit:,} characters."
+    return check
+
+
+def _check_choice(item: Item, answer: object) -> str | None:
+    return None if answer in {o.id for o in item.options} else "That is not one of this question's choices."
+
+
+def _check_multiple(item: Item, answer: object) -> str | None:
+    ids = {o.id for o in item.options}
+    if not isinstance(answer, list) or not all(isinstance(a, str) and a in ids for a in answer) \
+            or len(set(answer)) != len(answer):
+        return "Send a list of this question's choices, each once."
+    return None
+
+
+def _check_matching(item: Item, answer: object) -> str | None:
+    lefts, rights = {p.left_id for p in item.pairs}, {rid for rid, _ in item.right_options()}
+    if not isinstance(answer, dict) or not all(k in lefts and v in rights for k, v in answer.items()):
+        return "Send an object that maps this question's left-hand items to its right-hand choices."
+    return None
+
+
+def _check_ordering(item: Item, answer: object) -> str | None:
+    ids = {element_id(text) for text in item.sequence}
+    if not isinstance(answer, list) or not all(isinstance(a, str) and a in ids for a in answer) \
+            or len(set(answer)) != len(answer):
+        return "Send a list of this question's elements, each once, in the order you chose."
+    return None
+
+
+def _check_cloze(item: Item, answer: object) -> str | None:
+    if not isinstance(answer, list) or len(answer) > len(item.blanks) \
+            or not all(isinstance(a, str) and len(a) <= 200 for a in answer):
+        return f"Send a list of at most {len(item.blanks)} texts, one per blank, each at most 200 characters."
+    return None
+
+
+def answer_problem(item: Item, answer: object) -> str | None:
+    """Why ``answer`` is not an answer of this item's shape (a reason for the student's browser), or None. An empty
+    answer (``None``) is always allowed: it clears what was saved."""
+    return None if answer is None else CHECKS[item.type](item, answer)
+
+
+CHECKS = {
+    "single": _check_choice,
+    "truefalse": _check_choice,
+    "multiple": _check_multiple,
+    "matching": _check_matching,
+    "ordering": _check_ordering,
+    "short": _text_within(1000),
+    "cloze": _check_cloze,
+    "essay": _text_within(20_000),
+}
+
+
 GRADERS = {
     "single": _grade_choice,
     "truefalse": _grade_choice,

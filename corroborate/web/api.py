@@ -8,6 +8,7 @@ from flask import Blueprint, jsonify, request, url_for
 from . import attempts as engine
 from .auth import role_required
 from .database import reads_first
+from ..quiz.present import shown_answer
 from .learn import own_attempt, own_attempt_terms
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -17,14 +18,24 @@ def _refused(refused: engine.AttemptRefused):
     return jsonify(error="refused", reason=refused.reason), refused.status
 
 
+def _json_body() -> object:
+    """The request's JSON, or None when it is not JSON at all: malformed, not UTF-8, or nested too deep for the
+    parser (a RecursionError, which ``get_json(silent=True)`` lets through)."""
+    try:
+        return json.loads(request.get_data())
+    except (ValueError, RecursionError):
+        return None
+
+
 @bp.put("/attempts/<int:attempt_id>/answers/<item_id>")
 @reads_first
 @role_required("student")
 def save_answer(attempt_id: int, item_id: str):
     attempt = own_attempt_terms(attempt_id)
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict) or "value" not in body or not isinstance(body.get("seq"), int):
-        return jsonify(error="bad request", reason="Send JSON with 'value' and an integer 'seq'."), 400
+    body = _json_body()
+    if not isinstance(body, dict) or "value" not in body or type(body.get("seq")) is not int \
+            or not 0 <= body["seq"] < 2**53:
+        return jsonify(error="bad request", reason="Send JSON with 'value' and an integer 'seq' from 0."), 400
     try:
         saved = engine.save(attempt, item_id, body["value"], body["seq"])
     except engine.AttemptRefused as refused:
@@ -36,8 +47,10 @@ def save_answer(attempt_id: int, item_id: str):
 @role_required("student")
 def state(attempt_id: int):
     attempt = own_attempt(attempt_id)
+    layout = json.loads(attempt.layout)
     return jsonify(attempt=attempt.id, submitted=attempt.submitted, deadline=attempt.deadline.isoformat() + "Z",
-                   answers={r.item_id: {"value": json.loads(r.value), "seq": r.seq} for r in attempt.responses})
+                   answers={r.item_id: {"value": shown_answer(r.item_id, layout, json.loads(r.value)), "seq": r.seq}
+                            for r in attempt.responses})
 
 
 @bp.post("/attempts/<int:attempt_id>/submit")

@@ -22,8 +22,8 @@ from sqlalchemy.exc import IntegrityError
 
 from ..curriculum.model import Module
 from ..curriculum.serialize import item_from_json, module_json
-from ..quiz.items import Item, grade
-from ..quiz.present import layout_for
+from ..quiz.items import Item, answer_problem, grade
+from ..quiz.present import layout_for, stored_answer
 from .database import driver_execute, driver_insert, driver_select, writing
 from .extensions import db
 from .models import (Assignment, AssignmentTerms, Attempt, AttemptTerms, ModuleSnapshot, Response, SignedIn,
@@ -135,7 +135,7 @@ def start(assignment: Assignment | AssignmentTerms, student: User | SignedIn, mo
     if assignment.time_limit_minutes:
         deadline = min(deadline, now + timedelta(minutes=assignment.time_limit_minutes))
     layout = layout_for(items, f"{assignment.variant_seed}:{student.id}:{number}", assignment.shuffle_questions,
-                        assignment.shuffle_options)
+                        assignment.shuffle_options, opaque_ids=True)
     row = {"assignment_id": assignment.id, "student_id": student.id, "number": number, "module_version": version,
            "layout": json.dumps(layout), "started_at": now, "deadline": deadline, "submitted_at": None, "score": None,
            "points_possible": sum(i.points for i in items), "pending": 0}
@@ -190,8 +190,13 @@ def save(attempt: Attempt | AttemptTerms, item_id: str, value: object, seq: int,
     if now >= attempt.deadline:
         submit(attempt, now)
         raise AttemptRefused("Time is up: answers saved before the deadline count, this one arrived too late.")
-    if item_id not in snapshot_items(attempt.module_version):
+    item = snapshot_items(attempt.module_version).get(item_id)
+    if item is None:
         raise AttemptRefused(f"This quiz has no question {item_id!r}.", 404)
+    value = stored_answer(item_id, json.loads(attempt.layout), value)     # the choices' ids as shown → as written
+    problem = answer_problem(item, value)
+    if problem:
+        raise AttemptRefused(problem, 400)
     where = {"attempt": attempt.id, "item": item_id}
     with writing(one_statement=True):
         stored = driver_select(ANSWER_UPSERT[db.session.get_bind().dialect.name],

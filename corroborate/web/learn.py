@@ -12,7 +12,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import bindparam, select
 
 from ..quiz.items import Item, grade
-from ..quiz.present import answer_from_form, student_item
+from ..quiz.present import answer_from_form, shown_answer, student_item
 from . import attempts as engine
 from .auth import role_required
 from .database import driver_select, reads_first
@@ -207,7 +207,7 @@ _NUMBER = str(hole("number"))
 def question(version: str, item: Item, layout: dict, number: int, value: object) -> str:
     """A question of this attempt, as HTML. Unanswered (as every question is when a quiz starts), it is made once per
     module version and order of its choices, as the text before its number and the text after."""
-    if value is not None:
+    if value is not None or item.id in layout.get("aliases", {}):      # answered, or its choices' ids are its own
         return question_html(student_item(item, layout), number, value)
     key = (version, item.id, tuple(layout["options"].get(item.id, ())), tuple(layout["elements"].get(item.id, ())))
     before, after = _unanswered.get(key, lambda: str(question_html(student_item(item, layout), _NUMBER)).split(_NUMBER))
@@ -232,7 +232,8 @@ def quiz_page(attempt: Attempt | engine.Started, module) -> Markup:
     rendered whole, message included."""
     items = engine.snapshot_items(attempt.module_version)
     layout = json.loads(attempt.layout)
-    saved = {r.item_id: {"value": json.loads(r.value), "seq": r.seq} for r in attempt.responses}
+    saved = {r.item_id: {"value": shown_answer(r.item_id, layout, json.loads(r.value)), "seq": r.seq}
+             for r in attempt.responses}
     answers = {item_id: answer["value"] for item_id, answer in saved.items()}
     shown = [item_id for item_id in layout["items"] if item_id in items]
     views = [question(attempt.module_version, items[item_id], layout, number, answers.get(item_id))

@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import create_engine, insert
 
+from corroborate.quiz.present import shown_answer
 from corroborate.web import attempts as engine
 from corroborate.web import database
 from corroborate.web.extensions import db
@@ -37,7 +38,22 @@ def start(app, client, token, assignment_id) -> int:
     return quiz_state(response.get_data(as_text=True))["attempt"]
 
 
+CHOICE_ITEMS = {"q-single", "q-multiple"}         # the fixture's items whose choices an attempt shows by ids of its own
+
+
+def as_shown(app, attempt_id, item, value):
+    """An answer in written ids (``"a"``), in the ids the attempt's quiz page shows for its choices."""
+    if item not in CHOICE_ITEMS:
+        return value
+    with app.app_context():
+        attempt = db.session.get(Attempt, attempt_id)
+        layout = json.loads(attempt.layout) if attempt else {}
+    return shown_answer(item, layout, value)
+
+
 def put(client, token, attempt_id, item, value, seq):
+    """Save an answer as quiz.js does, given in written ids."""
+    value = as_shown(client.application, attempt_id, item, value)
     return client.put(f"/api/attempts/{attempt_id}/answers/{item}", json={"value": value, "seq": seq},
                       headers={"X-CSRFToken": token})
 
@@ -95,7 +111,8 @@ def test_reloading_resumes_every_saved_answer(any_app, ids):
     page = other_device.get(f"/learn/attempts/{attempt_id}").get_data(as_text=True)
     assert 'value="eight hundred forty-three"' in page
     state = other_device.get(f"/api/attempts/{attempt_id}").get_json()
-    assert state["answers"]["q-multiple"] == {"value": ["a", "b"], "seq": 1}
+    assert state["answers"]["q-multiple"] == {"value": as_shown(any_app, attempt_id, "q-multiple", ["a", "b"]),
+                                              "seq": 1}
 
 
 def test_a_late_older_save_never_overwrites_a_newer_one(any_app, ids):
