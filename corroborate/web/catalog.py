@@ -18,13 +18,13 @@ def labels():
 
 
 @bp.get("/")
-@shared_page
+@shared_page(params=())
 def index():
     return render_template("catalog/index.html", unit=unit())
 
 
 @bp.get("/modules/<module_id>")
-@shared_page
+@shared_page(params=())
 def module(module_id: str):
     found = module_or_404(module_id)
     teacher = current_user.is_authenticated and current_user.is_teacher
@@ -34,7 +34,7 @@ def module(module_id: str):
 
 
 @bp.get("/modules/<module_id>/exercises/<exercise_id>")
-@shared_page
+@shared_page(params=())
 def exercise(module_id: str, exercise_id: str):
     """The side-by-side view: an exercise's excerpts in columns (stacked on phones) under its prompt."""
     found = module_or_404(module_id)

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from ..quiz.export import EXPORTERS, FILE_SUFFIX, MIMETYPE
 from .auth import role_required
+from .downloads import attachment
 from .generated import generated_for, kept_ids
 from .state import corpus, module_or_404
 
@@ -23,4 +24,4 @@ def export(module_id: str, fmt: str):
     items = list(module.items) + [i for i in generated_for(module) if i.id in kept]
     data = EXPORTERS[fmt](module, items, {s.id: s for s in corpus().sources})
     return Response(data, mimetype=MIMETYPE[fmt], headers={
-        "Content-Disposition": f'attachment; filename="{module.id}{FILE_SUFFIX[fmt]}"', "Cache-Control": "no-store"})
+        "Content-Disposition": attachment(f"{module.id}{FILE_SUFFIX[fmt]}"), "Cache-Control": "no-store"})

@@ -2,7 +2,6 @@
 student's attempt, and the grading queue for written answers."""
 from __future__ import annotations
 
-import csv
 import io
 import json
 
@@ -11,12 +10,14 @@ from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
 
+from ..csvsafe import Writer
 from ..curriculum.markup import plain
 from ..curriculum.model import SKILL_LABELS
 from ..quiz.analysis import bar_chart_svg, item_stats, mastery
 from ..quiz.items import element_id, grade, rubric_score
 from . import attempts as engine
-from .auth import role_required
+from .auth import role_required, safe_next
+from .downloads import attachment
 from .extensions import db
 from .learn import status_of
 from .models import Assignment, Attempt, Classroom, Response, utcnow
@@ -74,15 +75,15 @@ def gradebook_csv(class_id: int):
     columns, rows = gradebook_rows(classroom)
     titles = _titles()
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = Writer(out, lineterminator="\r\n")
     writer.writerow(["Username", "Name"] + [f"{titles.get(a.module_id, a.module_id)} (due {a.due_at:%Y-%m-%d}) [%]"
                                             for a in columns])
     for student, cells in rows:
         writer.writerow([student.username, student.name] +
                         ["" if c["score"] is None else f"{c['score']:.1f}" for c in cells])
-    filename = f"grades-{classroom.name}".replace(" ", "-").replace('"', "")
+    filename = f"grades-{classroom.name}.csv".replace(" ", "-")
     return HttpResponse("\ufeff" + out.getvalue(), mimetype="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'})
+                        headers={"Content-Disposition": attachment(filename)})
 
 
 def _answers(attempts: list[Attempt]) -> tuple[dict, dict]:
@@ -179,9 +180,10 @@ def grade_response(response_id: int):
         abort(404, "There is no such answer in your classes.")
     item = engine.snapshot_items(response.attempt.module_version).get(response.item_id)
     level = request.form.get("level")
+    back = safe_next(request.form.get("back"), url_for("grades.queue"))
     if item is None or not item.manual or level not in {lv.level for lv in item.rubric}:
         flash("Choose a rubric level before saving the mark.", "error")
-        return redirect(request.form.get("back") or url_for("grades.queue"))
+        return redirect(back)
     response.rubric_level = level
     response.score = rubric_score(item, level)
     response.comment = (request.form.get("comment") or "").strip()[:5000] or None
@@ -189,5 +191,4 @@ def grade_response(response_id: int):
     engine.total_attempt(response.attempt)
     db.session.commit()
     flash(f"Marked {level} for {response.attempt.student.name}.")
-    back = request.form.get("back", "")
-    return redirect(back if back.startswith("/teach/") else url_for("grades.queue"))
+    return redirect(back)

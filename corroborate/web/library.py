@@ -4,10 +4,12 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 
 from .pagecache import fragment, shared_page
+from .params import int_arg
 from .state import corpus
 
 bp = Blueprint("library", __name__)
 PAGE_SIZE = 20
+MAX_PAGE = 1000          # 20,000 hits, more than any query finds; a later page is an empty one
 
 
 @bp.get("/sources")
@@ -18,7 +20,7 @@ def sources():
 
 
 @bp.get("/sources/<source_id>")
-@shared_page
+@shared_page(params=())
 def source(source_id: str):
     """A whole source: the body is rendered once per corpus version, the header per visitor (see pagecache)."""
     library = corpus()
@@ -52,7 +54,7 @@ def search():
     source_id = request.args.get("source") or None
     if source_id and library.source(source_id) is None:
         source_id = None
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = int_arg("page", 1, 1, MAX_PAGE)
     hits = library.search(query, source=source_id, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE) if query else []
     return render_template("library/search.html", query=query, source_id=source_id, sources=library.sources,
                            hits=hits[:PAGE_SIZE], page=page, more=len(hits) > PAGE_SIZE,

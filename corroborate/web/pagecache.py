@@ -17,6 +17,11 @@ Anything else goes to Flask, which renders and fills the cache: a cookie not see
 message for the visitor (it is shown in the page), a header older than ``VISITOR_TTL``. The built curriculum never
 changes within a process, so neither do these pages.
 
+A shared page is kept by its path and only the query parameters its view reads (``@shared_page(params=...)``, an
+allow-list, as Flask-Caching's ``query_string`` keys do): ``/sources/x?utm=1`` is the page of ``/sources/x``, not a
+page of its own. Every cache here is an :class:`LRU` bounded by the bytes it holds, so no sequence of requests can
+grow a worker past its budgets.
+
 A page that differs per request only in a few values (the site header differs in the visitor's name and CSRF token;
 the quiz page in the attempt, its questions and the header) is kept as a :class:`Shell`: rendered once with a
 :func:`hole` where each value goes, then filled by joining strings.
@@ -25,19 +30,35 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
+import threading
 import time
-from dataclasses import dataclass
+from collections import OrderedDict
+from dataclasses import dataclass, fields, is_dataclass
 from functools import wraps
 from typing import Callable
+from urllib.parse import urlencode
 
 from flask import current_app, g, make_response, render_template, request, session
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 from werkzeug.http import parse_cookie
+from werkzeug.wrappers import Request
 
-MAX_PAGES = 512
-MAX_VISITORS = 20_000
+# Budgets of each worker (gunicorn.conf.py runs 4), in bytes, as size_of counts them. The seeds' five source readers
+# are 5.7 MB of pages per audience (public, student, teacher), the lessons some 10 kB each: 40 MB keeps every shared
+# page for every audience, with room for twice the sources. Their bodies, as fragments, are 11 MB (str holds their
+# text at 2 bytes a character): 24 MB. A signed-in visitor (cookie and header) is under 2 kB: 8 MB keeps some 4,000
+# of them, and the oldest beyond that are rendered by Flask again. Together some 80 MB a worker, whatever is asked
+# (and MEMO_BYTES for each Memo).
+MB = 2**20
+PAGE_BYTES = 40 * MB
+FRAGMENT_BYTES = 24 * MB
+SHELL_BYTES = 4 * MB                # the site header per role and the quiz page per module version (some kB each)
+VISITOR_BYTES = 8 * MB
+PARAMS_BYTES = 1 * MB               # the query parameters each shared path reads: some 100 bytes a path
+MEMO_BYTES = 16 * MB                # each Memo (learn.py: unanswered questions, addresses of attempts)
 VISITOR_TTL = 600.0                 # seconds a visitor's header is served before Flask renders it afresh
 PUBLIC = "public"
 RENDERED = "corroborate.shared_page"        # WSGI environ key: what a shared page's render leaves for PageCache
@@ -52,24 +73,75 @@ def hole(name: str) -> Markup:
 SLOT = hole("site_header")
 
 
-class Memo:
-    """Values made once per key and kept, at most ``limit`` of them; when full, it starts afresh (each value is cheap
-    to make again, and a process meets few keys)."""
+def size_of(value) -> int:
+    """Roughly the bytes ``value`` holds: its strings and bytes, through tuples, lists and dataclasses."""
+    if isinstance(value, (tuple, list)):
+        return sys.getsizeof(value) + sum(size_of(item) for item in value)
+    if is_dataclass(value):
+        return sys.getsizeof(value) + sum(size_of(getattr(value, field.name)) for field in fields(value))
+    return sys.getsizeof(value)         # a str's own size counts 1, 2 or 4 bytes a character, as CPython stores it
+
+
+class LRU:
+    """Values by key, bounded by the bytes they hold (:func:`size_of` key and value), and by ``max_entries`` if given:
+    a new value drops the least recently used ones until the cache is within its bounds again. A value larger than
+    the whole budget is not kept. Safe to share between the threads of a worker."""
+
+    def __init__(self, max_bytes: int, max_entries: int | None = None):
+        self.max_bytes, self.max_entries = max_bytes, max_entries
+        self.held = 0                   # bytes
+        self._entries: OrderedDict[object, tuple[object, int]] = OrderedDict()     # key: (value, its bytes)
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __contains__(self, key) -> bool:
+        return key in self._entries
+
+    def get(self, key, make: Callable[[], object] | None = None):
+        """The value of ``key``; if there is none, ``make()`` kept (or None, without ``make``)."""
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+                return found[0]
+        if make is None:
+            return None
+        value = make()
+        self.put(key, value)
+        return value
+
+    def put(self, key, value) -> None:
+        size = size_of(key) + size_of(value)
+        with self._lock:
+            self._drop(key)
+            if size > self.max_bytes:
+                return
+            self._entries[key] = (value, size)
+            self.held += size
+            while self.held > self.max_bytes or (self.max_entries is not None and len(self) > self.max_entries):
+                self._drop(next(iter(self._entries)))
+
+    def pop(self, key) -> None:
+        with self._lock:
+            self._drop(key)
+
+    def _drop(self, key) -> None:
+        dropped = self._entries.pop(key, None)
+        if dropped is not None:
+            self.held -= dropped[1]
+
+
+class Memo(LRU):
+    """Values made once per key (``get(key, make)``), at most ``limit`` of them and ``MEMO_BYTES``."""
 
     def __init__(self, limit: int):
-        self.limit, self._values = limit, {}
-
-    def get(self, key, make: Callable[[], object]):
-        found = self._values.get(key)
-        if found is None:
-            if len(self._values) >= self.limit:
-                self._values.clear()
-            found = self._values[key] = make()
-        return found
+        super().__init__(MEMO_BYTES, max_entries=limit)
 
 
-_fragments = Memo(MAX_PAGES)
-_shells = Memo(MAX_PAGES)
+_fragments = LRU(FRAGMENT_BYTES)
+_shells = LRU(SHELL_BYTES)
 
 
 def fragment(key: tuple, render) -> Markup:
@@ -137,6 +209,7 @@ class Header:
 
 @dataclass(frozen=True)
 class Rendered:
+    params: tuple[str, ...]         # the query parameters the view reads
     audience: str
     prefix: bytes
     suffix: bytes
@@ -155,30 +228,47 @@ def _etag(page_tag: str, header_tag: str) -> str:
     return f"{page_tag}-{header_tag}"
 
 
-def shared_page(view):
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        g.header_slot = not session.get("_flashes")      # a waiting message makes the page the visitor's own
-        response = make_response(view(*args, **kwargs))
-        if not g.header_slot:
+def shared_page(*, params: tuple[str, ...]):
+    """Marks a view whose page is the same for every visitor of an audience, given its path and the query parameters
+    in ``params``: list every parameter the view (and its templates) read from ``request.args``, and only those. The
+    page is kept by those alone; other parameters (``?utm=...``) get the same page."""
+    params = tuple(sorted(params))
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            g.header_slot = not session.get("_flashes")      # a waiting message makes the page the visitor's own
+            response = make_response(view(*args, **kwargs))
+            if not g.header_slot:
+                return response
+            g.header_slot = False
+            body = response.get_data()
+            prefix, slot, suffix = body.partition(str(SLOT).encode())
+            if not slot:
+                return response
+            header = site_header().encode()
+            rendered = Rendered(params, _audience(), prefix, suffix, _tag(prefix + suffix),
+                                Header(header, _tag(header)), *_visitor())
+            response.set_data(prefix + header + suffix)
+            if current_user.is_authenticated:
+                response.headers["Cache-Control"] = "private, no-cache"
+            if response.status_code == 200:
+                response.set_etag(_etag(rendered.page_tag, rendered.header.tag))
+                request.environ[RENDERED] = rendered
+                response.make_conditional(request)
             return response
-        g.header_slot = False
-        body = response.get_data()
-        prefix, slot, suffix = body.partition(str(SLOT).encode())
-        if not slot:
-            return response
-        header = site_header().encode()
-        rendered = Rendered(_audience(), prefix, suffix, _tag(prefix + suffix), Header(header, _tag(header)),
-                            *_visitor())
-        response.set_data(prefix + header + suffix)
-        if current_user.is_authenticated:
-            response.headers["Cache-Control"] = "private, no-cache"
-        if response.status_code == 200:
-            response.set_etag(_etag(rendered.page_tag, rendered.header.tag))
-            request.environ[RENDERED] = rendered
-            response.make_conditional(request)
-        return response
-    return wrapper
+        return wrapper
+    return decorate
+
+
+def page_key(environ, params: tuple[str, ...]) -> str:
+    """A shared page's key: its path and the values of ``params`` (sorted by name) in the query string, read as
+    ``request.args`` reads them; ``/search?q=a&utm=1`` with ``params=("q",)`` is ``/search?q=a``."""
+    key = environ.get("PATH_INFO", "") + "?"
+    if not params or not environ.get("QUERY_STRING"):
+        return key
+    args = Request(environ, populate_request=False).args
+    return key + urlencode([(name, value) for name in params for value in args.getlist(name)])
 
 
 def _audience() -> str:
@@ -220,19 +310,21 @@ class PageCache:
 
     def __init__(self, app, session_cookie: str, is_live: Callable[[str], bool]):
         self.app, self.session_cookie, self.is_live = app, session_cookie, is_live
-        self.pages: dict[tuple[str, str], Page] = {}
-        self.visitors: dict[str, Visitor] = {}
+        self.params = LRU(PARAMS_BYTES)          # path: the query parameters its view reads, once it has rendered
+        self.pages = LRU(PAGE_BYTES)             # (page_key, audience): Page
+        self.visitors = LRU(VISITOR_BYTES)       # session cookie: Visitor
         self.public_header: Header | None = None
 
     def __call__(self, environ, start_response):
         if environ["REQUEST_METHOD"] != "GET":
             return self.app(environ, start_response)
-        key = environ.get("PATH_INFO", "") + "?" + environ.get("QUERY_STRING", "")
         cookies = environ.get("HTTP_COOKIE")
         cookie = parse_cookie(cookies).get(self.session_cookie) if cookies else None
-        served = self._serve(key, cookies, cookie, environ, start_response)
-        if served is not None:
-            return served
+        params = self.params.get(environ.get("PATH_INFO", ""))
+        if params is not None:
+            served = self._serve(page_key(environ, params), cookies, cookie, environ, start_response)
+            if served is not None:
+                return served
         captured = {}
 
         def capture(status, headers, exc_info=None):
@@ -241,7 +333,8 @@ class PageCache:
         chunks = self.app(environ, capture)
         rendered: Rendered | None = environ.get(RENDERED)
         if rendered is not None and "status" in captured:
-            self._keep(key, cookie, rendered, captured["status"], captured["headers"])
+            self.params.put(environ.get("PATH_INFO", ""), rendered.params)
+            self._keep(page_key(environ, rendered.params), cookie, rendered, captured["status"], captured["headers"])
         return chunks
 
     def _serve(self, key: str, cookies: str | None, cookie: str | None, environ, start_response):
@@ -253,7 +346,7 @@ class PageCache:
                 return None
             page, header = self.pages.get((key, visitor.audience)), visitor.header
             if page is not None and not self._live(visitor.token):
-                self.visitors.pop(cookie, None)
+                self.visitors.pop(cookie)
                 return None
         if page is None or header is None:
             return None
@@ -272,15 +365,12 @@ class PageCache:
             return False
 
     def _keep(self, key: str, cookie: str | None, rendered: Rendered, status: str, headers) -> None:
-        if len(self.pages) >= MAX_PAGES:
-            self.pages.clear()
         kept = [(name, value) for name, value in headers
                 if name.lower() not in ("content-length", "set-cookie", "etag")]
-        self.pages[(key, rendered.audience)] = Page(status, kept, rendered.prefix, rendered.suffix, rendered.page_tag)
+        page = Page(status, kept, rendered.prefix, rendered.suffix, rendered.page_tag)
+        self.pages.put((key, rendered.audience), page)
         if rendered.audience == PUBLIC:
             self.public_header = rendered.header
         elif cookie and rendered.token and not any(name.lower() == "set-cookie" for name, _ in headers):
             # (a response that changes the cookie is remembered by its next request, under the new cookie)
-            if len(self.visitors) >= MAX_VISITORS:
-                self.visitors.clear()
-            self.visitors[cookie] = Visitor(rendered.audience, rendered.header, rendered.token, rendered.valid_until)
+            self.visitors.put(cookie, Visitor(rendered.audience, rendered.header, rendered.token, rendered.valid_until))

@@ -1,14 +1,15 @@
 """Items as CSV, one row per item, for a spreadsheet: every type, with its key in words.
 
+A text cell that a spreadsheet would run as a formula (``=…``, ``+…``, ``@…``) starts with ``'`` (see csvsafe).
 A cell that lists several things (options, accepted answers, pairs, rubric levels, excerpts, citations) has one per
 line. Prompts are plain text; a cloze's text follows its prompt with the blanks numbered, as in its key.
 """
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable
 
+from ...csvsafe import Writer
 from ...curriculum.markup import plain
 from ...curriculum.model import Module
 from ...quiz.items import Blank, Item
@@ -18,16 +19,14 @@ COLUMNS = ("id", "type", "skill", "points", "prompt", "options", "key", "excerpt
 
 
 def to_csv(module: Module, items: Iterable[Item], sources: Sources | None = None) -> str:
-    """The items as CSV text with a header row (quoted by the csv module; lines end in CRLF)."""
+    """The items as CSV text with a header row (quoted by the csv module; lines end in CRLF), no cell a formula."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS)
-    writer.writeheader()
+    writer = Writer(out, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
     for item in items:
-        writer.writerow({
-            "id": item.id, "type": item.type, "skill": item.skill, "points": number(item.points),
-            "prompt": _prompt(item), "options": "\n".join(_options(item)), "key": "\n".join(_key(item)),
-            "excerpts": "\n".join(item.excerpts), "citations": "\n".join(item_citations(module, item, sources)),
-        })
+        writer.writerow([                                       # in the order of COLUMNS
+            item.id, item.type, item.skill, number(item.points), _prompt(item), "\n".join(_options(item)),
+            "\n".join(_key(item)), "\n".join(item.excerpts), "\n".join(item_citations(module, item, sources))])
     return out.getvalue()
 
 
