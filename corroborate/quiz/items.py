@@ -205,7 +205,9 @@ def _text_within(limit: int):
 
 
 def _check_choice(item: Item, answer: object) -> str | None:
-    return None if answer in {o.id for o in item.options} else "That is not one of this question's choices."
+    if isinstance(answer, str) and answer in {o.id for o in item.options}:
+        return None
+    return "That is not one of this question's choices."
 
 
 def _check_multiple(item: Item, answer: object) -> str | None:
@@ -218,7 +220,8 @@ def _check_multiple(item: Item, answer: object) -> str | None:
 
 def _check_matching(item: Item, answer: object) -> str | None:
     lefts, rights = {p.left_id for p in item.pairs}, {rid for rid, _ in item.right_options()}
-    if not isinstance(answer, dict) or not all(k in lefts and v in rights for k, v in answer.items()):
+    if not isinstance(answer, dict) or not all(k in lefts and isinstance(v, str) and v in rights
+                                               for k, v in answer.items()):
         return "Send an object that maps this question's left-hand items to its right-hand choices."
     return None
 

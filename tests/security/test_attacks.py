@@ -14,7 +14,8 @@ from corroborate.web.extensions import db
 from corroborate.web.models import Response
 from tests import factories as f
 from tests.conftest import csrf_token, login, sqlite_app
-from tests.security import attacks_answers, attacks_downloads, attacks_pagecache, attacks_sign_in
+from tests.security import (attacks_answers, attacks_downloads, attacks_handouts, attacks_pagecache,
+                            attacks_sign_in)
 from tests.web.test_quiz_engine import put, start, student_client, submit
 
 
@@ -187,7 +188,7 @@ ATTACKS = [xss_in_curriculum_markdown, xss_in_student_essay_shown_to_teacher, cs
 
 # Tried against gunicorn with the shipped settings (gunicorn.conf.py: 4 workers), each row as ``attack(server)``.
 SERVED_ATTACKS = [*attacks_sign_in.SERVED, *attacks_answers.SERVED, *attacks_downloads.SERVED,
-                  *attacks_pagecache.SERVED]
+                  *attacks_pagecache.SERVED, *attacks_handouts.SERVED]
 
 
 @pytest.mark.parametrize("attack", ATTACKS, ids=[a.__name__ for a in ATTACKS])
@@ -202,5 +203,5 @@ def test_attack_on_the_served_app(served, attack):
 
 def test_the_tally_counts_every_attack():
     rows = ATTACKS + SERVED_ATTACKS
-    assert len(ATTACKS) == 11 and len(SERVED_ATTACKS) == 8
+    assert len(ATTACKS) == 11 and len(SERVED_ATTACKS) == 9
     assert len({a.__name__ for a in rows}) == len(rows) and all(re.match(r"^[a-z_0-9]+$", a.__name__) for a in rows)

@@ -7,13 +7,15 @@ import json
 import re
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from tests import factories as f
 from tests.conftest import sqlite_app
 from tests.web.test_quiz_engine import quiz_state
 
-FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# derandomized: the same examples on every run, so CI is never red by chance (run with a seed to explore more)
+FUZZ = settings(max_examples=60, deadline=None, derandomize=True,
+                suppress_health_check=[HealthCheck.function_scoped_fixture])
 SKIPPED = {"/logout"}                       # it would only sign the fuzzing client out
 json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=50),
                            lambda inner: st.lists(inner, max_size=5) | st.dictionaries(st.text(max_size=10), inner,
@@ -49,6 +51,9 @@ def _urls(app, ids) -> list[tuple[str, str]]:
 
 
 @FUZZ
+@example(item="q-single", value=[], seq=0)                       # found by this test: an unhashable answer
+@example(item="q-match", value={"x": [1]}, seq=1)
+@example(item="q-tf", value={"true": 1}, seq=2)
 @given(item=st.sampled_from(["q-single", "q-multiple", "q-tf", "q-match", "q-order", "q-short", "q-cloze",
                              "q-essay", "nope", "q-single/../x"]),
        value=json_values, seq=st.integers() | st.floats() | st.text(max_size=5) | st.none())
