@@ -5,6 +5,7 @@ BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app app
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
+WORKER := $(BIN)/huey_consumer corroborate.jobs.huey --workers 1 --max-delay 1 --quiet
 
 .PHONY: run test test-browser bench system-deps browser-deps setup clean
 
@@ -32,9 +33,12 @@ setup: system-deps $(VENV)/.runtime
 	$(FLASK) db upgrade
 	$(FLASK) demo --if-empty
 
+# The web server, and beside it the worker that renders handouts (jobs.py); Ctrl-C stops both.
 run: setup
 	@echo "Corroborate on http://$(HOST):$(PORT)/ (logins above; Ctrl-C stops it)"
-	CORROBORATE_BIND=$(HOST):$(PORT) $(BIN)/gunicorn 'app:create_app()'
+	$(WORKER) & worker=$$!; \
+	CORROBORATE_BIND=$(HOST):$(PORT) $(BIN)/gunicorn 'app:create_app()'; status=$$?; \
+	kill $$worker 2>/dev/null; wait $$worker; exit $$status
 
 # The database tests run on SQLite and, when PostgreSQL can be started here, on PostgreSQL too.
 test: system-deps browser-deps $(VENV)/.dev

@@ -24,7 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVE_TIMEOUT = 900      # a fresh virtualenv, the corpus, the curriculum and its handouts are built first
-HANDOUT_TIMEOUT = 60     # a handout not yet rendered answers 202 "Preparing…" until it is
+HANDOUT_TIMEOUT = 60     # a handout not yet rendered answers 202 "Preparing…" until the job queue's worker made it
 
 
 class Browser:
@@ -85,7 +85,7 @@ def checks(browser: Browser, instance: Path):
     status, _, page = browser.get("/search?q=Kirov")
     yield "a search (/search?q=Kirov)", status == 200 and b"Kirov" in page, f"status {status}"
 
-    handout = f"{module}/handout.pdf?edition=student"
+    handout = f"{module}/handout.pdf?edition=student&form=B&paper=letter"      # not made by setup: the worker makes it
     deadline, status, pdf = time.monotonic() + HANDOUT_TIMEOUT, 0, b""
     while time.monotonic() < deadline:
         status, _, pdf = browser.get(handout)

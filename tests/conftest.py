@@ -5,15 +5,21 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
-import pytest
-from flask_migrate import upgrade
-from sqlalchemy import text
+# the job queue of this test run (read when corroborate.jobs is first imported): never the checkout's instance folder
+os.environ["CORROBORATE_JOBS_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='corroborate-jobs-')}/jobs.sqlite3"
 
-from app import create_app
-from corroborate.corpus.store import Corpus
-from corroborate.web.extensions import db
+import pytest  # noqa: E402
+from flask_migrate import upgrade  # noqa: E402
+from sqlalchemy import text  # noqa: E402
+
+from app import create_app  # noqa: E402
+from corroborate.corpus.store import Corpus  # noqa: E402
+from corroborate.web.extensions import db  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_CURRICULUM = ROOT / "tests" / "fixtures" / "curriculum"
@@ -137,3 +143,36 @@ def post(client, url: str, data: dict | None = None, page: str | None = None, **
 def login(client, username: str, password: str):
     token = csrf_token(client, "/login")
     return client.post("/login", data={"username": username, "password": password, "csrf_token": token})
+
+
+class Worker:
+    """The job queue's real worker (``huey_consumer``, as `make run` starts it) on this test run's queue, serving
+    the fixture curriculum and writing handouts to the test cache."""
+
+    def __init__(self, folder: Path, corpus_cache: Path):
+        self.env = {**os.environ, "CORROBORATE_INSTANCE": str(folder / "worker-instance"),
+                    "CORROBORATE_CACHE": str(corpus_cache), "CORROBORATE_CURRICULUM": str(FIXTURE_CURRICULUM)}
+        self.process: subprocess.Popen | None = None
+        self.log = folder / "worker.log"
+
+    def start(self) -> None:
+        with open(self.log, "ab") as log:
+            self.process = subprocess.Popen([str(Path(sys.executable).parent / "huey_consumer"),
+                                             "corroborate.jobs.huey", "--workers", "1", "--max-delay", "0.5"],
+                                            cwd=ROOT, env=self.env, stdout=log, stderr=log)
+
+    def stop(self) -> None:
+        if self.process:
+            self.process.terminate()
+            self.process.wait(timeout=30)
+            self.process = None
+
+
+@pytest.fixture
+def worker(tmp_path, corpus_cache):
+    """A worker, not yet started, on an empty queue (what earlier tests left queued is dropped)."""
+    from corroborate.jobs import huey
+    huey.flush()
+    made = Worker(tmp_path, corpus_cache)
+    yield made
+    made.stop()

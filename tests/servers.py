@@ -22,16 +22,19 @@ def free_port() -> int:
 
 
 class Server:
-    """gunicorn serving create_app(), restartable (and killable) by the tests. ``workers`` None keeps the shipped
-    settings of gunicorn.conf.py (its worker count, threads, preload and warm start)."""
+    """gunicorn serving create_app(), and beside it the job queue's worker, as `make run` starts them; restartable
+    (and killable) by the tests. ``workers`` None keeps the shipped settings of gunicorn.conf.py (its worker count,
+    threads, preload and warm start)."""
 
     def __init__(self, folder: Path, cache: Path, workers: int | None = 2, **environment: str):
         self.folder, self.port, self.workers = folder, free_port(), workers
         self.database_url = f"sqlite:///{folder / 'served.sqlite3'}"
         self.env = {**os.environ, "CORROBORATE_INSTANCE": str(folder / "instance"), "CORROBORATE_CACHE": str(cache),
                     "DATABASE_URL": self.database_url, "SECRET_KEY": "served-secret",
-                    "RATELIMIT_STORAGE_URI": "memory://", **environment}
+                    "RATELIMIT_STORAGE_URI": "memory://",
+                    "CORROBORATE_JOBS_URL": f"sqlite:///{folder / 'jobs.sqlite3'}", **environment}
         self.process: subprocess.Popen | None = None
+        self.worker: subprocess.Popen | None = None
 
     @property
     def url(self) -> str:
@@ -50,6 +53,9 @@ class Server:
         with open(self.folder / "gunicorn.log", "ab") as log:
             self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=log,
                                             start_new_session=True)
+            self.worker = subprocess.Popen([str(BIN / "huey_consumer"), "corroborate.jobs.huey", "--workers", "1",
+                                            "--max-delay", "0.5"], cwd=ROOT, env=self.env, stdout=log, stderr=log,
+                                           start_new_session=True)
         for _ in range(600):
             try:
                 urllib.request.urlopen(f"{self.url}/sources", timeout=2)
@@ -59,14 +65,16 @@ class Server:
         raise RuntimeError("gunicorn did not start; see " + str(self.folder / "gunicorn.log"))
 
     def kill(self) -> None:
-        """kill -9 the master and its workers, as a crash would."""
-        if self.process:
-            os.killpg(self.process.pid, signal.SIGKILL)      # master and workers: its own process group
-            self.process.wait(timeout=10)
-            self.process = None
+        """kill -9 the master and its workers, and the job worker, as a crash would."""
+        for process in (self.process, self.worker):
+            if process:
+                os.killpg(process.pid, signal.SIGKILL)      # each in its own process group, with its children
+                process.wait(timeout=10)
+        self.process = self.worker = None
 
     def stop(self) -> None:
-        if self.process:
-            self.process.terminate()
-            self.process.wait(timeout=20)
-            self.process = None
+        for process in (self.process, self.worker):
+            if process:
+                process.terminate()
+                process.wait(timeout=20)
+        self.process = self.worker = None

@@ -9,8 +9,6 @@ import hashlib
 import os
 import tempfile
 import textwrap
-import threading
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +23,6 @@ from .pdf import STATIC, render_pdf
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 EDITIONS = ("student", "teacher")
 PAPERS = {"a4": "A4", "letter": "Letter"}
-STALE_LOCK_SECONDS = 120
 LINE_WIDTH = 78            # characters per numbered excerpt line at 11 pt on the printed measure
 CODE_VERSION = hashlib.sha256(b"".join(p.read_bytes() for p in sorted(
     [*Path(__file__).parent.glob("*.py"), *(TEMPLATES / "handouts").glob("*.html"), STATIC / "css" / "print.css"]
@@ -129,17 +126,12 @@ def render(request: Request, sources: dict[str, Source]) -> bytes:
 
 
 class HandoutCache:
-    """PDFs on disk by request key, shared by every process that points at the same directory.
-
-    ``get`` answers at once with the file when it exists. ``ensure`` renders in the caller's thread; ``start``
-    renders in a background thread (at most one render per key per process; a lock file keeps other processes
-    from rendering the same key at the same time) for requests that must not wait.
-    """
+    """PDFs on disk by request key, shared by every process that points at the same directory: ``get`` answers at
+    once with the file when it exists; ``ensure`` renders it (in the worker of the job queue, or in the command
+    line), writing to a temporary file first so that no reader ever sees half a PDF."""
 
     def __init__(self, directory: Path):
         self.directory = directory
-        self._running: set[str] = set()
-        self._lock = threading.Lock()
 
     def path(self, request: Request) -> Path:
         return self.directory / f"{request.key}.pdf"
@@ -158,33 +150,3 @@ class HandoutCache:
                 out.write(data)
             os.replace(temporary, path)
         return path
-
-    def start(self, request: Request, sources: dict[str, Source]) -> None:
-        with self._lock:
-            if request.key in self._running or self.path(request).exists():
-                return
-            self._running.add(request.key)
-        thread = threading.Thread(target=self._render_once, args=(request, sources), daemon=True)
-        thread.start()
-
-    def running(self, request: Request) -> bool:
-        return request.key in self._running
-
-    def _render_once(self, request: Request, sources: dict[str, Source]) -> None:
-        lock = self.directory / f"{request.key}.lock"
-        try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            if lock.exists() and time.time() - lock.stat().st_mtime > STALE_LOCK_SECONDS:
-                lock.unlink(missing_ok=True)       # left by a process that died while rendering
-            try:
-                descriptor = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-            except FileExistsError:
-                return            # another process is rendering it
-            os.close(descriptor)
-            try:
-                self.ensure(request, sources)
-            finally:
-                lock.unlink(missing_ok=True)
-        finally:
-            with self._lock:
-                self._running.discard(request.key)

@@ -1,13 +1,14 @@
-"""Handout downloads. A warm request only sends a cached file; a cold one is rendered in the background while the
-browser shows a "preparing" page that refreshes itself, so no request waits on WeasyPrint."""
+"""Handout downloads. A warm request only sends a cached file; a cold one becomes a job for the worker (jobs.py)
+while the browser shows a "Preparing…" page that polls the job's state, so no web worker waits on WeasyPrint."""
 from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, make_response, render_template, request, send_file
+from flask import Blueprint, abort, current_app, jsonify, make_response, render_template, request, send_file, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from .. import jobs
 from ..handouts.render import EDITIONS, PAPERS, HandoutCache, Request
 from .auth import role_required
 from .extensions import db
@@ -33,9 +34,9 @@ def serve(handout: Request, filename: str):
     if path is None and current_app.config.get("HANDOUTS_SYNC"):
         path = cache().ensure(handout, sources)
     if path is None:
-        cache().start(handout, sources)
-        response = make_response(render_template("handouts/preparing.html", handout=handout), 202)
-        response.headers["Refresh"] = "2"
+        job_id = jobs.request_handout(handout)
+        response = make_response(render_template("handouts/preparing.html", handout=handout,
+                                                 state_url=url_for("handouts.job", job_id=job_id)), 202)
         response.headers["Cache-Control"] = "no-store"
         return response
     response = send_file(path, mimetype="application/pdf", download_name=filename, as_attachment=True, etag=True,
@@ -54,6 +55,15 @@ def _parse(module_id: str) -> Request:
     if edition not in EDITIONS or paper not in PAPERS or not (len(form) == 1 and "A" <= form <= "Z"):
         abort(400, "Use edition=student|teacher, form=A…Z and paper=a4|letter.")
     return Request(module, edition, form, paper)
+
+
+@bp.get("/handouts/jobs/<job_id>")
+def job(job_id: str):
+    """A handout job's state, which the "Preparing…" page polls: waiting, done or failed (with a reason)."""
+    state, reason = jobs.job_state(job_id)
+    response = jsonify(state=state, reason=reason)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/modules/<module_id>/handout.pdf")

@@ -12,7 +12,7 @@ import pytest
 from corroborate.handouts.pdf import render_pdf
 from corroborate.handouts.render import Request, form_items, key_for, numbered_lines, render
 from tests import factories as f
-from tests.conftest import login
+from tests.conftest import login, sqlite_app
 
 
 def text_of(pdf: bytes) -> str:
@@ -149,19 +149,64 @@ def test_bad_handout_parameters_are_400(app):
     assert client.get("/modules/nope/handout.pdf").status_code == 404
 
 
-def test_cold_request_prepares_in_the_background_then_serves_the_cached_file(app):
+def _state_url(page) -> str:
+    return re.search(r'data-state-url="([^"]+)"', page.get_data(as_text=True))[1]
+
+
+def _wait_for_job(client, state_url: str, seconds: float = 120) -> dict:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        state = client.get(state_url).get_json()
+        if state["state"] != "waiting":
+            return state
+        time.sleep(0.3)
+    raise AssertionError("the job did not finish")
+
+
+def test_cold_request_becomes_a_job_for_the_worker_then_serves_the_cached_file(app, worker):
+    worker.start()
     client = app.test_client()
-    first = client.get("/modules/sample/handout.pdf?edition=student&form=C&paper=letter")
+    url = "/modules/sample/handout.pdf?edition=student&form=C&paper=letter"
+    first = client.get(url)
     assert first.status_code == 202 and "Preparing your handout" in first.get_data(as_text=True)
-    assert first.headers["Refresh"] == "2"
-    for _ in range(100):
-        response = client.get("/modules/sample/handout.pdf?edition=student&form=C&paper=letter")
-        if response.status_code == 200:
-            break
-        time.sleep(0.2)
+    assert first.headers["Cache-Control"] == "no-store"
+    again = client.get(url)                          # a second teacher, or a refresh: the same job
+    assert _state_url(again) == _state_url(first)
+    assert _wait_for_job(client, _state_url(first)) == {"state": "done", "reason": None}
+    response = client.get(url)
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert "Student edition · Form C" in text_of(response.data)
     response.close()
+
+
+def test_a_queued_handout_survives_a_restart_of_the_web_server(tmp_path, corpus, corpus_cache, sqlite_template,
+                                                               worker):
+    url = "/modules/sample/handout.pdf?edition=student&form=R&paper=letter"
+    (tmp_path / "before").mkdir()
+    (tmp_path / "after").mkdir()
+    before = sqlite_app(tmp_path / "before", corpus, corpus_cache, sqlite_template)
+    state_url = _state_url(before.test_client().get(url))             # queued while no worker runs
+    after = sqlite_app(tmp_path / "after", corpus, corpus_cache, sqlite_template)    # the web server restarted
+    assert after.test_client().get(state_url).get_json()["state"] == "waiting"
+    worker.start()
+    assert _wait_for_job(after.test_client(), state_url)["state"] == "done"
+    response = after.test_client().get(url)
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    response.close()
+
+
+def test_a_failed_job_says_why(app, worker):
+    from dataclasses import replace
+
+    from corroborate import jobs
+    from corroborate.web.state import unit
+    with app.app_context():
+        edited = replace(unit(app).module("sample"), version="an-older-version")
+    job_id = jobs.request_handout(Request(edited, "student", "S", "letter"))
+    worker.start()
+    state = _wait_for_job(app.test_client(), f"/handouts/jobs/{job_id}")
+    assert state == {"state": "failed",
+                     "reason": "The module has changed since this handout was asked for: ask for it again."}
 
 
 def test_teacher_gets_a_class_set_with_every_students_name(app):
