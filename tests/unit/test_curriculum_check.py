@@ -78,6 +78,10 @@ CASES = {
         "curriculum/sample.md:100: item 'q-cloze': a cloze text needs at least one blank",
     ),
     "malformed YAML": ("    answer: false\n", "    answer: [false\n", "curriculum/sample.md:76: malformed YAML"),
+    "unmarked erratum": (
+        "quote: On [2] March 1938 the third", "quote: On 2 March 1938 the third",
+        "curriculum/sample.md:32: excerpt 'third-trial': the source's text is emended here",
+    ),
     "missing section": ("# Teacher notes\n", "# Notes for teachers\n", "curriculum/sample.md:116: unknown section '# Notes for teachers'"),
 }
 
