@@ -18,7 +18,7 @@ from pathlib import Path
 
 from . import search as fts
 from .formats import FORMATS, READERS
-from .locate import Hit, Miss, SourceText, compare, plain_quote, quote_pattern
+from .locate import Hit, Miss, SourceText, compare, find_in, plain_quote, quote_pattern
 from .passages import Block, Citation, Passage, number_blocks
 from .sources import Seeds, SeedError, Source, load_seeds
 
@@ -228,7 +228,17 @@ class Corpus:
 
     # search and locate
     def search(self, query: str, source: str | None = None, limit: int = 20, offset: int = 0) -> list[fts.SearchHit]:
-        return fts.search(self.db, query, source, limit, offset)
+        return fts.search(self.db, query, source, limit, offset, lex=self.lexicon)
+
+    @property
+    def lexicon(self) -> fts.Lexicon:
+        """The search lexicon (stems, their passage counts, name spellings), read once from the built file."""
+        found = self.__dict__.get("_lexicon")
+        if found is None:
+            with self._lock:
+                found = self.__dict__.get("_lexicon") or fts.Lexicon.load(self.db)
+                self._lexicon = found
+        return found
 
     def source_text(self, source_id: str) -> SourceText:
         with self._lock:
@@ -241,11 +251,8 @@ class Corpus:
     def locate(self, quote: str, source: str | None = None) -> Hit | Miss:
         """Find ``quote`` in ``source`` (or in any source); on a miss, the nearest passage and where it differs."""
         pattern = quote_pattern(quote)
-        for source_id in [source] if source else [s.id for s in self.sources]:
-            hit = self.source_text(source_id).find(pattern)
-            if hit:
-                return hit
-        return self.nearest(quote, source)
+        hit = find_in((self.source_text(s) for s in ([source] if source else [s.id for s in self.sources])), pattern)
+        return hit or self.nearest(quote, source)
 
     def nearest(self, quote: str, source: str | None = None) -> Miss:
         candidates = {hit.passage: (hit.passage, hit.source, hit.text)
