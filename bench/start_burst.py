@@ -65,13 +65,12 @@ with app.app_context():
 """
 
 
-def on_quiz_page(quiz: str) -> tuple[int, str, str]:
-    """The attempt of the quiz page ``quiz``, its first single-choice question, and the CSRF token to send."""
+def on_quiz_page(quiz: str) -> tuple[int, str, str, str]:
+    """The attempt of the quiz page ``quiz``, its first single-choice question, the CSRF token to send, and the first
+    save of an answer to that question (its first choice, by the id this attempt shows it by), as JSON."""
     attempt = json.loads(re.search(r'id="quiz-state">(.*?)</script>', quiz, re.S)[1])["attempt"]
-    return attempt, re.search(r'data-item="([^"]+)" data-type="single"', quiz)[1], CSRF.search(quiz)[1]
-
-
-FIRST_SAVE = json.dumps({"value": "a", "seq": 1})      # the first choice, the first save of the answer
+    question = re.search(r'data-item="([^"]+)" data-type="single".*?type="radio"[^>]*? value="([^"]+)"', quiz, re.S)
+    return attempt, question[1], CSRF.search(quiz)[1], json.dumps({"value": question[2], "seq": 1})
 
 
 def cpu_seconds() -> dict[str, float]:
@@ -188,13 +187,13 @@ def students_press_start(args) -> None:
                        ] if args.autosave or args.submit else []
             if args.autosave:
                 report(f"{args.database}, the same students each save an answer {how}", burst(port, [
-                    ("PUT", f"/api/attempts/{attempt}/answers/{item}", FIRST_SAVE,
+                    ("PUT", f"/api/attempts/{attempt}/answers/{item}", first_save,
                      {"Cookie": cookie, "Content-Type": "application/json", "X-CSRFToken": token}, b'"saved":true')
-                    for cookie, attempt, item, token in quizzes], together))
+                    for cookie, attempt, item, token, first_save in quizzes], together))
             if args.submit:
                 report(f"{args.database}, the same students each submit {how}", burst(port, [
                     ("POST", f"/api/attempts/{attempt}/submit", "", {"Cookie": cookie, "X-CSRFToken": token},
-                     b'"submitted":true') for cookie, attempt, _, token in quizzes], together))
+                     b'"submitted":true') for cookie, attempt, _, token, _ in quizzes], together))
 
 
 if __name__ == "__main__":

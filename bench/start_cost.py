@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.serve import ROOT, instance, machine_speed  # noqa: E402
-from bench.start_burst import CSRF, FIRST_SAVE, POPULATE, on_quiz_page  # noqa: E402
+from bench.start_burst import CSRF, POPULATE, on_quiz_page  # noqa: E402
 
 COUNTED = 100           # Starts run under cProfile to count calls (not timed)
 PARTS = {               # (function, file it is defined in): the part of a Start it stands for
@@ -37,7 +37,7 @@ PARTS = {               # (function, file it is defined in): the part of a Start
     ("protect", "flask_wtf/csrf.py"): "CSRF check",
     ("_load_user", "flask_login/login_manager.py"): "user of the login session",
     ("_load_form_data", "werkzeug/wrappers/request.py"): "form parsed",
-    ("student_assignment_terms", "corroborate/web/learn.py"): "assignment read",
+    ("student_assignment_and_attempts", "corroborate/web/access.py"): "assignment read",
     ("start", "corroborate/web/attempts.py"): "new attempt (attempts.start)",
     ("layout_for", "corroborate/quiz/present.py"): "order of questions and choices",
     ("writing", "corroborate/web/database.py"): "commit of the write (database.writing)",
@@ -113,10 +113,10 @@ def main() -> None:
                                           data=urllib.parse.urlencode({"csrf_token": CSRF.search(page.decode())[1]}),
                                           content_type="application/x-www-form-urlencoded").get_environ())
             if args.request != "start":   # the Start is made here, untimed, and then the first save in its quiz
-                attempt, item, token = on_quiz_page(call(presses.pop())[2].decode())
+                attempt, item, token, first_save = on_quiz_page(call(presses.pop())[2].decode())
                 headers = {"Cookie": f"session={cookie}", "X-CSRFToken": token}
                 presses.append(EnvironBuilder(path=f"/api/attempts/{attempt}/answers/{item}", method="PUT",
-                                              data=FIRST_SAVE, content_type="application/json", headers=headers
+                                              data=first_save, content_type="application/json", headers=headers
                                               ).get_environ())
             if args.request == "submit":  # ... which is made here too; the submit is timed
                 call(presses.pop())

@@ -92,6 +92,15 @@ def locate(text: str, source: str | None, as_json: bool) -> None:
         _emit(result.to_json())
     elif isinstance(result, Hit):
         click.echo(f"found in {', '.join(result.passages)} [{result.start}:{result.end}]")
+        if result.markers:
+            click.echo(f"  footnote marker(s) {', '.join(result.markers)} in the quotation are not in the text "
+                       "(notes are separate passages)")
+        for reading in result.ocr:
+            click.echo(f'  OCR reading: the text has "{reading.source_form}" where the quotation has '
+                       f'"{reading.typed_form}" ({reading.passage} [{reading.start}:{reading.end}])')
+        if result.proposed_erratum:
+            click.echo("  proposed erratum (seeds/errata.yaml):")
+            click.echo(result.proposed_erratum)
     else:
         click.echo(f"not found{' in ' + source if source else ''}; {result.describe()}")
     if not isinstance(result, Hit):
@@ -235,7 +244,7 @@ users_cli = AppGroup("users", help="Teacher accounts and invites.")
 @click.password_option(help="Prompted for when not given.")
 def create_teacher(username: str, name: str, password: str) -> None:
     """Create a teacher account."""
-    from .web.extensions import db
+    from .web.database import writing
     from .web.forms import normalize_username
     from .web.models import find_user, new_user
     from .web.passwords import hash_password
@@ -247,8 +256,9 @@ def create_teacher(username: str, name: str, password: str) -> None:
     if len(password) < 8:
         click.echo("error: use a password of at least 8 characters", err=True)
         sys.exit(1)
-    new_user(username, name, "teacher", hash_password(password))
-    db.session.commit()
+    password_hash = hash_password(password)
+    with writing():
+        new_user(username, name, "teacher", password_hash)
     click.echo(f"teacher {username} created")
 
 
@@ -257,23 +267,24 @@ def create_teacher(username: str, name: str, password: str) -> None:
 def clear_sign_in_delay(username: str) -> None:
     """Let an account try its password again at once, after wrong passwords made it wait."""
     from .web import throttle
-    from .web.extensions import db
+    from .web.database import writing
     from .web.forms import normalize_username
 
-    cleared = throttle.clear(normalize_username(username))
-    db.session.commit()
+    with writing():
+        cleared = throttle.clear(normalize_username(username))
     click.echo(f"{username}: {'the wait is cleared' if cleared else 'had no wait'}")
 
 
 @users_cli.command("invite")
 def invite() -> None:
     """Print a one-time invite code with which a teacher can sign up at /signup."""
+    from .web.database import writing
     from .web.extensions import db
     from .web.models import TeacherInvite
 
     code = TeacherInvite()
-    db.session.add(code)
-    db.session.commit()
+    with writing():
+        db.session.add(code)
     click.echo(code.code)
 
 

@@ -26,7 +26,7 @@ from .serialize import module_json
 from .verify import locate_excerpts
 
 CODE_DIR = Path(__file__).parent
-QUIZ_CODE = CODE_DIR.parent / "quiz" / "items.py"
+ITEMS_CODE = CODE_DIR.parent / "items"
 
 
 class CurriculumError(Exception):
@@ -75,7 +75,7 @@ def read_unit_file(directory: Path, display: str) -> tuple[UnitFile | None, list
 
 def _input_hash(path: Path, corpus: Corpus) -> str:
     digest = hashlib.sha256(corpus.version.encode())
-    for code in sorted(CODE_DIR.glob("*.py")) + [QUIZ_CODE]:
+    for code in sorted(CODE_DIR.glob("*.py")) + sorted(ITEMS_CODE.glob("*.py")):
         digest.update(code.read_bytes())
     digest.update(path.read_bytes())
     return digest.hexdigest()[:16]

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from ..quiz.items import BLANK, TYPES, Blank, Item, Level, Option, Pair
+from ..items import TYPES, Item, Level
 from . import yamlines
 from .model import (CLAIM_VALUES, SKILLS, Excerpt, Exercise, GlossaryEntry, Module, RubricLevel, TimelineEvent)
 
@@ -29,13 +29,7 @@ MODULE_KEYS = {"id", "title", "question", "level", "duration", "objectives", "cl
                "excerpts", "exercises", "items"}
 EXCERPT_KEYS = {"id", "source", "title", "headnote", "quote", "claims"}
 EXERCISE_KEYS = {"id", "skill", "title", "excerpts", "compare", "lines", "prompt", "rubric"}
-ITEM_KEYS = {"id", "type", "skill", "prompt", "excerpts", "points", "explanation", "options", "answer", "feedback",
-             "pairs", "distractors", "sequence", "accept", "text", "excerpt", "rubric"}
-TYPE_KEYS = {
-    "single": {"options"}, "multiple": {"options"}, "truefalse": {"answer", "feedback"},
-    "matching": {"pairs", "distractors"}, "ordering": {"sequence"}, "short": {"accept"},
-    "cloze": {"text", "excerpt"}, "essay": {"rubric"},
-}
+ITEM_KEYS = {"id", "type", "skill", "prompt", "excerpts", "points", "explanation"}     # and each type's own fields
 
 
 @dataclass(frozen=True)
@@ -397,137 +391,57 @@ def _exercise(value, line, report, excerpt_ids, ids) -> Exercise | None:
     return Exercise(exercise_id, skill, title, excerpts, prompt, rubric, compare, lines, fields.line)
 
 
+@dataclass
+class ItemReader:
+    """What an item type's ``parse`` (``corroborate/items/<type>.py``) reads a module file's item with."""
+
+    fields: Fields                  # the item's fields
+    where: str                      # how messages name the item: "item 'q-order'"
+    report: Report
+    excerpt_ids: set[str]           # the excerpts the module defines
+
+    def error(self, line: int, message: str) -> None:
+        self.report.error(line, message)
+
+    def entry(self, value: object, where: str, line: int, allowed: set[str]) -> Fields:
+        """A mapping inside the item (an option, a pair), read like the item itself."""
+        return Fields(value, where, self.report, line, allowed)
+
+    def rubric(self) -> tuple[Level, ...]:
+        """The item's ``rubric``: proficient, emergent and basic, with points (empty when it has errors)."""
+        return _rubric(self.fields, self.where, self.report, with_points=True)
+
+
 def _item(value, line, report, excerpt_ids, ids) -> Item | None:
-    fields = Fields(value, _name("item", value), report, line, ITEM_KEYS)
+    own_fields = set().union(*(kind.fields for kind in TYPES.values()))
+    fields = Fields(value, _name("item", value), report, line, ITEM_KEYS | own_fields)
     item_id = fields.text("id")
     where = fields.where
     ok = _unique(item_id, "item", fields.line, report, ids)
-    kind = fields.text("type")
-    if kind and kind not in TYPES:
-        report.error(fields.line_of("type"), f"{where}: unknown type '{kind}' (types: {', '.join(TYPES)})")
+    name = fields.text("type")
+    if name and name not in TYPES:
+        report.error(fields.line_of("type"), f"{where}: unknown type '{name}' (types: {', '.join(TYPES)})")
         return None
+    kind = TYPES[name] if name else None
     skill = fields.text("skill")
     if skill and skill not in SKILLS:
         report.error(fields.line_of("skill"), f"{where}: unknown skill '{skill}' (skills: {', '.join(SKILLS)})")
         ok = False
     if kind:
-        for key in set(fields.data) & (set().union(*TYPE_KEYS.values()) - TYPE_KEYS[kind]):
-            report.error(fields.line_of(key), f"{where}: '{key}' does not belong to a {kind} item")
+        for key in set(fields.data) & (own_fields - kind.fields):
+            report.error(fields.line_of(key), f"{where}: '{key}' does not belong to a {name} item")
+    default_prompt = kind.default_prompt if kind else None
     common = dict(
-        id=item_id, type=kind, skill=skill or "",
-        prompt=fields.text("prompt", required=kind != "cloze") or "Fill in the blanks.",
+        id=item_id, type=name, skill=skill or "",
+        prompt=fields.text("prompt", required=default_prompt is None) or default_prompt,
         points=fields.number("points", 1.0),
         excerpts=_references(fields, "excerpts", where, excerpt_ids, report, required=False),
         explanation=fields.text("explanation", required=False, default=None), line=fields.line,
     )
-    if not (ok and kind and common["prompt"]):
+    if not (ok and kind):
         return None
-    specific = KEY_READERS[kind](fields, where, report, excerpt_ids)
-    return Item(**{**common, **specific}) if specific is not None else None
-
-
-def _options(fields: Fields, where: str, report: Report, _excerpts) -> dict | None:
-    options, texts = [], set()
-    for index, (value, line) in enumerate(fields.items("options")):
-        entry = Fields(value, f"{where}: option {index + 1}", report, line, {"text", "correct", "feedback"})
-        text = entry.text("text")
-        if text and text.casefold() in texts:
-            report.error(line, f"{where}: option '{text}' appears twice")
-        texts.add((text or "").casefold())
-        options.append(Option(chr(ord("a") + index), text or "", entry.flag("correct"),
-                              entry.text("feedback", required=False, default=None)))
-    correct = sum(o.correct for o in options)
-    kind = fields.data.get("type")
-    if len(options) < 2:
-        report.error(fields.line_of("options"), f"{where}: needs at least two options")
-        return None
-    if kind == "single" and correct != 1:
-        report.error(fields.line_of("options"),
-                     f"{where}: a single-choice item needs exactly one correct option (found {correct})")
-        return None
-    if kind == "multiple" and correct < 1:
-        report.error(fields.line_of("options"), f"{where}: a multiple-response item needs a correct option")
-        return None
-    return {"options": tuple(options)}
-
-
-def _truefalse(fields: Fields, where: str, report: Report, _excerpts) -> dict | None:
-    answer = fields.data.get("answer")
-    if not isinstance(answer, bool):
-        report.error(fields.line_of("answer"), f"{where}: 'answer' should be true or false")
-        return None
-    feedback = fields.data.get("feedback") or {}
-    if not isinstance(feedback, dict) or set(feedback) - {True, False, "true", "false"}:
-        report.error(fields.line_of("feedback"), f"{where}: 'feedback' should have the keys true and false")
-        feedback = {}
-    notes = {str(k).lower(): str(v).strip() for k, v in feedback.items()}
-    return {"options": (Option("true", "True", answer is True, notes.get("true")),
-                        Option("false", "False", answer is False, notes.get("false")))}
-
-
-def _matching(fields: Fields, where: str, report: Report, _excerpts) -> dict | None:
-    pairs = []
-    for value, line in fields.items("pairs"):
-        entry = Fields(value, f"{where}: pair", report, line, {"left", "right"})
-        left, right = entry.text("left"), entry.text("right")
-        if left and right:
-            pairs.append(Pair(left, right))
-    distractors = tuple(fields.texts("distractors", required=False))
-    lefts, rights = [p.left for p in pairs], [p.right for p in pairs] + list(distractors)
-    if len(pairs) < 3:
-        report.error(fields.line_of("pairs"), f"{where}: a matching item needs at least three pairs")
-        return None
-    if len(set(lefts)) != len(lefts) or len(set(rights)) != len(rights):
-        report.error(fields.line_of("pairs"), f"{where}: every left and right text must be different")
-        return None
-    return {"pairs": tuple(pairs), "distractors": distractors}
-
-
-def _ordering(fields: Fields, where: str, report: Report, _excerpts) -> dict | None:
-    sequence = fields.texts("sequence")
-    if len(sequence) < 3 or len(set(sequence)) != len(sequence):
-        report.error(fields.line_of("sequence"), f"{where}: an ordering item needs at least three different elements")
-        return None
-    return {"sequence": tuple(sequence)}
-
-
-def _short(fields: Fields, where: str, report: Report, _excerpts) -> dict | None:
-    accept = fields.texts("accept")
-    if not accept:
-        report.error(fields.line_of("accept"), f"{where}: a short-answer item needs at least one accepted answer")
-        return None
-    return {"accept": tuple(accept)}
-
-
-def _cloze(fields: Fields, where: str, report: Report, excerpt_ids) -> dict | None:
-    text = fields.text("text") or ""
-    excerpt = fields.text("excerpt", required=False, default=None)
-    if excerpt and excerpt not in excerpt_ids:
-        report.error(fields.line_of("excerpt"), f"{where}: unknown excerpt '{excerpt}'")
-    pieces: list = []
-    position = 0
-    for blank in BLANK.finditer(text):
-        pieces.append(text[position:blank.start()])
-        variants = tuple(v.strip() for v in blank[1].split("|") if v.strip())
-        pieces.append(Blank(variants))
-        position = blank.end()
-    pieces.append(text[position:])
-    if not any(isinstance(p, Blank) for p in pieces):
-        report.error(fields.line_of("text"), f"{where}: a cloze text needs at least one blank written {{{{answer}}}}")
-        return None
-    return {"cloze": tuple(p for p in pieces if p != ""), "excerpts": tuple(dict.fromkeys(
-        list(fields.texts("excerpts", required=False)) + ([excerpt] if excerpt in excerpt_ids else [])))}
-
-
-def _essay(fields: Fields, where: str, report: Report, _excerpts) -> dict | None:
-    rubric = _rubric(fields, where, report, with_points=True)
-    return {"rubric": rubric} if rubric else None
-
-
-KEY_READERS = {
-    "single": _options, "multiple": _options, "truefalse": _truefalse, "matching": _matching,
-    "ordering": _ordering, "short": _short, "cloze": _cloze, "essay": _essay,
-}
+    specific = kind.parse(ItemReader(fields, where, report, excerpt_ids))     # its problems too, prompt or not
+    return kind.item_class(**{**common, **specific}) if specific is not None and common["prompt"] else None
 
 
 def _module_warnings(module: Module, report: Report, line: int) -> None:

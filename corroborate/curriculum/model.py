@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..quiz.items import Item
+from ..items import Item
 
 SKILLS = ("sourcing", "contextualization", "corroboration", "close-reading")
 SKILL_LABELS = {

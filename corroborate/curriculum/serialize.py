@@ -3,28 +3,17 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from ..quiz.items import Blank, Item, Level, Option, Pair
+from ..items import TYPES, Item
 from .model import Module, Unit
 
 
 def item_json(item: Item) -> dict:
+    """An item as JSON: the common keys, its key, then the keys of its type (``ItemType.to_json``). Stored module
+    snapshots hold this shape; attempts read them back with :func:`item_from_json` for as long as they exist."""
     data = {"id": item.id, "type": item.type, "prompt": item.prompt, "skill": item.skill, "points": item.points,
             "excerpts": list(item.excerpts), "explanation": item.explanation, "key": item.key(),
             "generated": item.generated}
-    if item.options:
-        data["options"] = [asdict(o) for o in item.options]
-    if item.type == "matching":
-        data["pairs"] = [{"left": p.left, "right": p.right, "left_id": p.left_id, "right_id": p.right_id}
-                         for p in item.pairs]
-        data["distractors"] = list(item.distractors)
-    if item.type == "ordering":
-        data["sequence"] = list(item.sequence)
-    if item.type == "short":
-        data["accept"] = list(item.accept)
-    if item.type == "cloze":
-        data["text"] = [{"blank": list(p.accept)} if isinstance(p, Blank) else p for p in item.cloze]
-    if item.rubric:
-        data["rubric"] = [asdict(level) for level in item.rubric]
+    data.update(item.kind.to_json(item))
     return data
 
 
@@ -64,13 +53,9 @@ def unit_json(unit: Unit) -> dict:
 
 def item_from_json(data: dict) -> Item:
     """Rebuild an item from its JSON (a stored module snapshot); the inverse of :func:`item_json`."""
-    return Item(
+    kind = TYPES[data["type"]]
+    return kind.item_class(
         id=data["id"], type=data["type"], prompt=data["prompt"], skill=data["skill"], points=data["points"],
         excerpts=tuple(data.get("excerpts", ())), explanation=data.get("explanation"),
-        options=tuple(Option(**o) for o in data.get("options", ())),
-        pairs=tuple(Pair(p["left"], p["right"]) for p in data.get("pairs", ())),
-        distractors=tuple(data.get("distractors", ())), sequence=tuple(data.get("sequence", ())),
-        accept=tuple(data.get("accept", ())),
-        cloze=tuple(Blank(tuple(p["blank"])) if isinstance(p, dict) else p for p in data.get("text", ())),
-        rubric=tuple(Level(**level) for level in data.get("rubric", ())), generated=data.get("generated", False),
+        generated=data.get("generated", False), **kind.from_json(data),
     )

@@ -16,7 +16,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from ..corpus.sources import Source
 from ..curriculum.model import SKILL_LABELS, Module
-from ..quiz.items import TYPE_LABELS, Item, element_id
+from ..items import Item
 from ..quiz.present import layout_for, student_item
 from .pdf import STATIC, render_pdf
 
@@ -25,7 +25,8 @@ EDITIONS = ("student", "teacher")
 PAPERS = {"a4": "A4", "letter": "Letter"}
 LINE_WIDTH = 78            # characters per numbered excerpt line at 11 pt on the printed measure
 CODE_VERSION = hashlib.sha256(b"".join(p.read_bytes() for p in sorted(
-    [*Path(__file__).parent.glob("*.py"), *(TEMPLATES / "handouts").glob("*.html"), STATIC / "css" / "print.css"]
+    [*Path(__file__).parent.glob("*.py"), *(TEMPLATES / "handouts").glob("*.html"), STATIC / "css" / "print.css",
+     *(Path(__file__).parents[1] / "items").glob("*.py"), *(TEMPLATES / "items").glob("*.html")]
 ))).hexdigest()[:12]
 
 
@@ -66,7 +67,7 @@ def numbered_lines(text: str, width: int = LINE_WIDTH) -> list[str]:
 def _environment() -> Environment:
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]),
                       trim_blocks=True, lstrip_blocks=True)
-    env.globals.update(skill_labels=SKILL_LABELS, type_labels=TYPE_LABELS, element_id=element_id)
+    env.globals.update(skill_labels=SKILL_LABELS)
     env.filters["numbered_lines"] = numbered_lines
     return env
 
@@ -86,25 +87,9 @@ def form_items(module: Module, form: str, seed_extra: str = "") -> tuple[list[It
 
 
 def key_for(item: Item, layout: dict) -> str:
-    """The answer in the terms a printed form uses: option letters in the form's order, texts for the rest."""
-    view = student_item(item, layout)
-    if item.type in ("single", "multiple", "truefalse"):
-        letters = {o["id"]: chr(65 + n) for n, o in enumerate(view["options"])}
-        correct = [letters[o.id] for o in item.options if o.correct]
-        if item.type == "truefalse":
-            return "True" if item.key() == "true" else "False"
-        return ", ".join(sorted(correct))
-    if item.type == "matching":
-        letters = {r["id"]: chr(65 + n) for n, r in enumerate(view["rights"])}
-        return "; ".join(f"{n + 1}–{letters[p.right_id]}" for n, p in enumerate(item.pairs))
-    if item.type == "ordering":
-        position = {e["id"]: n + 1 for n, e in enumerate(view["elements"])}
-        return " → ".join(str(position[element_id(t)]) for t in item.sequence)
-    if item.type == "short":
-        return " / ".join(item.accept)
-    if item.type == "cloze":
-        return "; ".join(f"({n + 1}) {' / '.join(b.accept)}" for n, b in enumerate(item.blanks))
-    return "See the rubric."
+    """The answer in the terms a printed form uses (its type's ``printed_key``): option letters in the form's
+    order, positions, texts."""
+    return item.kind.printed_key(item, student_item(item, layout))
 
 
 def handout_html(request: Request, sources: dict[str, Source]) -> str:

@@ -1,1 +1,2 @@
-"""Quiz items: types and grading (pure functions), generation and exports."""
+"""Quizzes built on the item model (``corroborate.items``): attempts' layouts and keyless views (present.py),
+generated items, item analysis and exports."""

@@ -4,7 +4,7 @@
 - Discrimination: the mean score of the top 27% of students (by total on the other items) minus that of the bottom
   27%; from -1 to 1. Near zero or negative flags an item that does not separate students who know the material from
   those who do not. With fewer than 4 students it is not computed.
-- Distractors: for choice items, how many chose each option.
+- Distractors: for items with options (single, multiple, true/false), how many chose each option.
 - Mastery: per skill, points earned over points possible.
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 
-from .items import Item
+from ..items import Item
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ def item_stats(items: list[Item], scores: dict[str, dict[str, float]],
             high = sum(scores[s][item.id] for s in rest[-group:]) / group
             discrimination = high - low
         picked: dict[str, int] = {}
-        if item.type in ("single", "multiple", "truefalse"):
+        if item.options:                    # a choice among options: how many chose each
             picked = {o.id: 0 for o in item.options}
             for student in students:
                 answer = choices.get(student, {}).get(item.id)

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from ..corpus.sources import Source
 from ..curriculum.markup import plain, sanitize
 from ..curriculum.model import Excerpt, Module
-from .items import Blank, Item, Level, Option, Pair
+from ..items import Blank, Item, Level, Option, Pair
 
 STOPWORDS = frozenset("""a an and are as at be but by for from had has have he her his i in is it its of on or our she
 that the their them they this to was we were which who will with would not no so than then there these those""".split())

@@ -5,11 +5,9 @@ import json
 
 from flask import Blueprint, jsonify, request, url_for
 
-from . import attempts as engine
-from .auth import role_required
-from .database import reads_first
 from ..quiz.present import shown_answer
-from .learn import own_attempt, own_attempt_terms
+from . import attempts as engine
+from .access import own_attempt, role_required
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -28,10 +26,9 @@ def _json_body() -> object:
 
 
 @bp.put("/attempts/<int:attempt_id>/answers/<item_id>")
-@reads_first
 @role_required("student")
 def save_answer(attempt_id: int, item_id: str):
-    attempt = own_attempt_terms(attempt_id)
+    attempt = own_attempt(attempt_id)
     body = _json_body()
     if not isinstance(body, dict) or "value" not in body or type(body.get("seq")) is not int \
             or not 0 <= body["seq"] < 2**53:
@@ -54,9 +51,8 @@ def state(attempt_id: int):
 
 
 @bp.post("/attempts/<int:attempt_id>/submit")
-@reads_first
 @role_required("student")
 def submit(attempt_id: int):
-    attempt = own_attempt_terms(attempt_id)
+    attempt = own_attempt(attempt_id)
     engine.submit(attempt)
     return jsonify(submitted=True, review=url_for("learn.review", attempt_id=attempt.id))

@@ -16,18 +16,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..curriculum.model import Module
 from ..curriculum.serialize import item_from_json, module_json
-from ..quiz.items import Item, answer_problem, grade
+from ..items import Item, answer_problem, grade
 from ..quiz.present import layout_for, stored_answer
-from .database import driver_execute, driver_insert, driver_select, writing
+from .database import writing
 from .extensions import db
-from .models import (Assignment, AssignmentTerms, Attempt, AttemptTerms, ModuleSnapshot, Response, SignedIn,
-                     User, utcnow)
+from .models import Assignment, Attempt, ModuleSnapshot, Response, User, utcnow
 
 
 class AttemptRefused(Exception):
@@ -86,11 +86,11 @@ ATTEMPTS_OF = select(Attempt).where(Attempt.assignment_id == bindparam("assignme
                                     Attempt.student_id == bindparam("student")).order_by(Attempt.number)
 
 
-def attempts_of(assignment: Assignment | AssignmentTerms, student: User | SignedIn) -> list[Attempt]:
+def attempts_of(assignment: Assignment, student: User) -> list[Attempt]:
     return list(db.session.scalars(ATTEMPTS_OF, {"assignment": assignment.id, "student": student.id}))
 
 
-def open_attempt(assignment: Assignment | AssignmentTerms, student: User | SignedIn, now: datetime | None = None,
+def open_attempt(assignment: Assignment, student: User, now: datetime | None = None,
                  attempts: list[Attempt] | None = None) -> Attempt | None:
     """The student's unsubmitted attempt, closing it first if its deadline has passed."""
     now = now or utcnow()
@@ -103,21 +103,31 @@ def open_attempt(assignment: Assignment | AssignmentTerms, student: User | Signe
     return None
 
 
-@dataclass(frozen=True)
-class Started:
-    """An attempt just stored, as the quiz page shows it: a value, not a database object (a whole class presses Start
-    together, and making an ``Attempt`` object costs as much as storing the row)."""
-    id: int
-    module_version: str
-    layout: str               # JSON, as stored
-    deadline: datetime
-    responses: tuple = ()     # none saved yet
+def status_of(assignment: Assignment, attempts: list[Attempt], now: datetime) -> str:
+    """Where a student stands on an assignment: "upcoming", "todo", "in-progress", "done" or "overdue"."""
+    if any(not a.submitted and a.deadline > now for a in attempts):
+        return "in-progress"
+    if any(a.submitted for a in attempts):
+        return "done"
+    if now < assignment.open_at:
+        return "upcoming"
+    if now >= assignment.due_at:
+        return "overdue"
+    return "todo"
 
 
-def start(assignment: Assignment | AssignmentTerms, student: User | SignedIn, module: Module, mine: list[Attempt],
-          now: datetime | None = None) -> Attempt | Started:
-    """The student's open attempt, or a new one (:class:`Started`); ``mine`` are the student's attempts at the
-    assignment. Everything is read first; the write is one INSERT."""
+# The INSERT of a new attempt, loaded back as an Attempt from what it returns. The unique (assignment, student, number)
+# row is what makes two tabs racing for the same attempt share it, and lets only one of them take the last allowed.
+NEW_ATTEMPT = select(Attempt).from_statement(insert(Attempt.__table__).returning(*Attempt.__table__.c))
+ATTEMPT_NUMBER = select(Attempt).where(Attempt.assignment_id == bindparam("assignment"),
+                                       Attempt.student_id == bindparam("student"),
+                                       Attempt.number == bindparam("number"))
+
+
+def start(assignment: Assignment, student: User, module: Module, mine: list[Attempt],
+          now: datetime | None = None) -> Attempt:
+    """The student's open attempt, or a new one; ``mine`` are the student's attempts at the assignment. Everything
+    is read first; the write is one INSERT, which returns the new row."""
     now = now or utcnow()
     current = open_attempt(assignment, student, now, mine)
     if current is not None:
@@ -137,23 +147,21 @@ def start(assignment: Assignment | AssignmentTerms, student: User | SignedIn, mo
     layout = layout_for(items, f"{assignment.variant_seed}:{student.id}:{number}", assignment.shuffle_questions,
                         assignment.shuffle_options, opaque_ids=True)
     row = {"assignment_id": assignment.id, "student_id": student.id, "number": number, "module_version": version,
-           "layout": json.dumps(layout), "started_at": now, "deadline": deadline, "submitted_at": None, "score": None,
-           "points_possible": sum(i.points for i in items), "pending": 0}
+           "layout": json.dumps(layout), "started_at": now, "deadline": deadline,
+           "points_possible": sum(i.points for i in items)}
     try:
-        with writing(one_statement=True):
-            # one plain INSERT by the driver on the session's connection (the ORM's unit of work, even SQLAlchemy's
-            # execute, would cost more than the rest of the write)
-            attempt_id = driver_insert(Attempt.__table__, row)
+        with writing():
+            attempt = db.session.scalars(NEW_ATTEMPT, row).one()
     except IntegrityError:
         # Another tab took attempt `number` a moment ago: that tab's attempt is this one too. (When it was the last
         # one allowed, the unique row is what lets only one of them win.)
-        existing = db.session.scalar(select(Attempt).where(Attempt.assignment_id == assignment.id,
-                                                           Attempt.student_id == student.id,
-                                                           Attempt.number == number))
+        existing = db.session.scalar(ATTEMPT_NUMBER, {"assignment": assignment.id, "student": student.id,
+                                                      "number": number})
         if existing is None:
             raise
         return existing
-    return Started(attempt_id, version, row["layout"], deadline)
+    set_committed_value(attempt, "responses", [])          # a new attempt has no answers: nothing to read back
+    return attempt
 
 
 @dataclass(frozen=True)
@@ -167,7 +175,7 @@ def _answer_upsert(insert):
     """The statement storing an answer: INSERT it, or where one is stored already, replace it if it is older (a
     lower sequence number). It returns the sequence number stored, and no row when the stored answer is as new or
     newer. One statement: two saves racing are ordered by their numbers alone (the unique attempt-and-item row
-    makes the second wait for the first), and it needs no transaction around it."""
+    makes the second wait for the first)."""
     table = Response.__table__
     statement = insert(table).values(attempt_id=bindparam("attempt"), item_id=bindparam("item"),
                                      value=bindparam("value"), seq=bindparam("seq"), saved_at=bindparam("now"))
@@ -183,7 +191,7 @@ STORED_SEQ = select(Response.seq).where(Response.attempt_id == bindparam("attemp
                                         Response.item_id == bindparam("item"))
 
 
-def save(attempt: Attempt | AttemptTerms, item_id: str, value: object, seq: int, now: datetime | None = None) -> Saved:
+def save(attempt: Attempt, item_id: str, value: object, seq: int, now: datetime | None = None) -> Saved:
     now = now or utcnow()
     if attempt.submitted:
         raise AttemptRefused("This attempt has been submitted; answers can no longer change.")
@@ -198,68 +206,59 @@ def save(attempt: Attempt | AttemptTerms, item_id: str, value: object, seq: int,
     if problem:
         raise AttemptRefused(problem, 400)
     where = {"attempt": attempt.id, "item": item_id}
-    with writing(one_statement=True):
-        stored = driver_select(ANSWER_UPSERT[db.session.get_bind().dialect.name],
-                               **where, value=json.dumps(value, ensure_ascii=False), seq=seq, now=now)
-    if not stored:                                         # a save as new or newer is stored already
-        return Saved(item_id, driver_select(STORED_SEQ, **where)[0][0], True)
-    return Saved(item_id, stored[0][0], False)
+    with writing() as session:
+        stored = session.scalar(ANSWER_UPSERT[session.get_bind().dialect.name],
+                                {**where, "value": json.dumps(value, ensure_ascii=False), "seq": seq, "now": now})
+    if stored is None:                                     # a save as new or newer is stored already
+        return Saved(item_id, db.session.scalar(STORED_SEQ, where), True)
+    return Saved(item_id, stored, False)
 
 
-_attempts, _responses = Attempt.__table__, Response.__table__
-CLAIM = update(_attempts).where(_attempts.c.id == bindparam("attempt"),
-                                _attempts.c.submitted_at.is_(None)).values(submitted_at=bindparam("at"))
-ANSWERS = select(Response.id, Response.item_id, Response.value, Response.score).where(
-    Response.attempt_id == bindparam("attempt"))
-SCORE_ANSWER = update(_responses).where(_responses.c.id == bindparam("response")).values(score=bindparam("earned"))
-TOTAL = update(_attempts).where(_attempts.c.id == bindparam("attempt")).values(
-    score=bindparam("earned"), pending=bindparam("waiting"))
-GRADED = ("submitted_at", "score", "pending", "responses")      # what a submit changes of an attempt
+# The claim: of two requests submitting one attempt, only the first changes the row (the object is updated below)
+CLAIM = update(Attempt).where(Attempt.id == bindparam("attempt"), Attempt.submitted_at.is_(None)).values(
+    submitted_at=bindparam("at")).execution_options(synchronize_session=False)
+ANSWERS = select(Response).where(Response.attempt_id == bindparam("attempt")).execution_options(
+    populate_existing=True)           # as stored now, even where this request loaded them before its saves
 
 
-def submit(attempt: Attempt | AttemptTerms, now: datetime | None = None) -> None:
-    """Submit and grade, exactly once; later calls change nothing. The claim and the grades are plain statements
-    by the driver in one transaction (a class ending a timed quiz submits together); an ``Attempt`` passed in reads
-    what they changed back when next used."""
+def submit(attempt: Attempt, now: datetime | None = None) -> None:
+    """Submit and grade, exactly once; later calls change nothing. The claim and the grades are one transaction
+    (a class ending a timed quiz submits together)."""
+    if attempt.submitted:
+        return
     now = now or utcnow()
+    submitted_at = min(now, attempt.deadline)
     with writing():
-        if driver_execute(CLAIM, {"attempt": attempt.id, "at": min(now, attempt.deadline)}):
+        if db.session.execute(CLAIM, {"attempt": attempt.id, "at": submitted_at}).rowcount:
             # graded in the transaction that claimed the submission, over the answers as they stand at that moment
             grade_attempt(attempt)
-    if isinstance(attempt, Attempt):
-        for response in attempt.__dict__.get("responses", ()):
-            db.session.expire(response, ["score"])
-        db.session.expire(attempt, GRADED)
+            attempt.submitted_at = submitted_at          # as the claim stored it (written again with the total)
+        else:
+            db.session.refresh(attempt, ["submitted_at", "score", "pending"])      # another request submitted it
 
 
-def grade_attempt(attempt: Attempt | AttemptTerms) -> None:
-    """Score every saved answer (written answers wait for a teacher) and total the attempt: one read of the answers
-    and two writes of the scores."""
+def grade_attempt(attempt: Attempt) -> None:
+    """Score every saved answer (written answers wait for a teacher) and total the attempt."""
     items = snapshot_items(attempt.module_version)
-    answers, scores = [], []
-    for response_id, item_id, value, score in driver_select(ANSWERS, attempt=attempt.id):
-        item = items.get(item_id)
+    responses = db.session.scalars(ANSWERS, {"attempt": attempt.id}).all()
+    for response in responses:
+        item = items.get(response.item_id)
         if item is not None and not item.manual:
-            score = grade(item, json.loads(value)).score
-            scores.append({"response": response_id, "earned": score})
-        answers.append((item_id, value, score))
-    driver_execute(SCORE_ANSWER, *scores)
-    earned, waiting = totals(items, answers)
-    driver_execute(TOTAL, {"attempt": attempt.id, "earned": earned, "waiting": waiting})
+            response.score = grade(item, json.loads(response.value)).score
+    attempt.score, attempt.pending = totals(items, responses)
 
 
 def total_attempt(attempt: Attempt) -> None:
-    """Total an attempt loaded as an object, once a teacher has marked one of its answers."""
-    attempt.score, attempt.pending = totals(snapshot_items(attempt.module_version),
-                                            [(r.item_id, r.value, r.score) for r in attempt.responses])
+    """Total an attempt again, once a teacher has marked one of its answers."""
+    attempt.score, attempt.pending = totals(snapshot_items(attempt.module_version), attempt.responses)
 
 
-def totals(items: dict[str, Item], answers: list[tuple[str, str, float | None]]) -> tuple[float, int]:
-    """The points an attempt has earned, and how many of its written answers wait for a teacher, from its answers
-    (item id, value as stored, score: None where not graded yet). An empty written answer waits for nobody."""
-    points = sum(items[i].points * (score or 0.0) for i, _, score in answers if i in items)
-    waiting = sum(1 for i, value, score in answers if i in items and items[i].manual and score is None
-                  and json.loads(value))
+def totals(items: dict[str, Item], responses: list[Response]) -> tuple[float, int]:
+    """The points an attempt has earned, and how many of its written answers wait for a teacher (an empty written
+    answer waits for nobody)."""
+    points = sum(items[r.item_id].points * (r.score or 0.0) for r in responses if r.item_id in items)
+    waiting = sum(1 for r in responses if r.item_id in items and items[r.item_id].manual and r.score is None
+                  and json.loads(r.value))
     return points, waiting
 
 

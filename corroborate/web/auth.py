@@ -6,21 +6,20 @@ reset revokes all of the user's sessions, and signing in always starts a new one
 from __future__ import annotations
 
 import math
-from functools import wraps
 from typing import Callable
-from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import load_only
 
 from . import throttle
+from .access import end_sessions, safe_next
+from .database import writing
 from .extensions import db, limiter, login_manager
 from .forms import ChangePasswordForm, JoinForm, LoginForm, TeacherSignupForm, normalize_username
-from .database import driver_query, driver_select
-from .models import (Classroom, Enrollment, LoginSession, SignedIn, TeacherInvite, User, find_user, new_user,
-                     utcnow)
+from .models import Classroom, Enrollment, LoginSession, TeacherInvite, User, find_user, new_user, utcnow
 from .passwords import DUMMY_HASH, check_password, hash_password
 
 bp = Blueprint("auth", __name__)
@@ -35,76 +34,49 @@ def ip_limit() -> str:
 
 
 LIVE = (LoginSession.token == bindparam("token")) & LoginSession.revoked_at.is_(None)   # a session not revoked
-SIGNED_IN = select(User.id, User.username, User.name, User.role, User.must_change_password).join(
-    LoginSession, LoginSession.user_id == User.id).where(LIVE)
+SIGNED_IN = (select(User).join(LoginSession, LoginSession.user_id == User.id).where(LIVE)
+             .options(load_only(User.username, User.name, User.role, User.must_change_password)))
 LIVE_SESSION = select(LoginSession.id).where(LIVE)
 
 
 @login_manager.user_loader
-def load_user(token: str) -> SignedIn | None:
-    """The user of a live (not revoked) login session: one indexed read, which every signed-in request makes."""
-    rows = driver_select(SIGNED_IN, token=token)
-    return SignedIn(*rows[0], token) if rows else None
+def load_user(token: str) -> User | None:
+    """The user of a live (not revoked) login session, with the columns a page needs (a view that changes the
+    account loads the rest as it reads them): one indexed statement, which every signed-in request makes."""
+    user = db.session.scalar(SIGNED_IN, {"token": token})
+    if user is not None:
+        user.session_token = token
+    return user
 
 
 def live_session_check(app) -> Callable[[str], bool]:
     """A function telling whether a login session is live, for use outside any request (the page cache asks on
-    every signed-in page it serves): one indexed read on a pooled driver connection, without the ORM."""
+    every signed-in page it serves, before Flask runs): one indexed statement on a pooled connection of the app's
+    engine (no ORM session is needed for it; the engine's listeners see it like any other)."""
     with app.app_context():
         engine = db.engine
 
     def is_live(token: str) -> bool:
-        sql, arguments, _ = driver_query(LIVE_SESSION, engine.dialect, token=token)
-        connection = engine.raw_connection()
-        try:
-            cursor = connection.cursor()
-            cursor.execute(sql, arguments)
-            return cursor.fetchone() is not None
-        finally:
-            connection.close()                     # back to the pool
+        with engine.connect() as connection:
+            return connection.scalar(LIVE_SESSION, {"token": token}) is not None
     return is_live
 
 
 def start_session(user: User) -> None:
-    """Sign ``user`` in with a fresh session (any earlier session data is dropped first)."""
+    """Sign ``user`` in with a fresh login session (any earlier session data is dropped first); a wait that wrong
+    passwords put on the account is over."""
     session.clear()
     login = LoginSession(user_id=user.id)
-    db.session.add(login)
-    db.session.commit()
-    login_user(SignedIn.of(user, login.token))
+    with writing():
+        throttle.clear(user.username)
+        db.session.add(login)
+    user.session_token = login.token
+    login_user(user)
     session.permanent = True
-
-
-def end_sessions(user: User, keep: str | None = None) -> None:
-    db.session.execute(update(LoginSession).where(LoginSession.user_id == user.id, LoginSession.revoked_at.is_(None),
-                                                  LoginSession.token != (keep or ""))
-                       .values(revoked_at=utcnow()))
-
-
-def safe_next(target: str | None, default: str) -> str:
-    """A local path to go to after signing in; anything that could leave the site falls back to ``default``."""
-    if not target or not target.startswith("/") or target.startswith(("//", "/\\")) or "\\" in target:
-        return default
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or any(ord(c) < 32 for c in target):
-        return default
-    return target
 
 
 def home_for(user: User) -> str:
     return url_for("teach.dashboard") if user.is_teacher else url_for("learn.dashboard")
-
-
-def role_required(role: str):
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapper(*args, **kwargs):
-            if current_user.role != role:
-                abort(403, "This page is for teachers." if role == "teacher" else "This page is for students.")
-            return view(*args, **kwargs)
-        return wrapper
-    return decorator
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -123,7 +95,6 @@ def login():
             return render_template("auth/login.html", form=form), 429, {"Retry-After": str(wait)}
         user = find_user(username)
         if user is not None and check_password(user.password_hash, form.password.data):
-            throttle.clear(username)
             start_session(user)
             if user.must_change_password:
                 flash("Welcome! Choose your own password to replace the one on your slip.")
@@ -131,8 +102,8 @@ def login():
             return redirect(safe_next(request.args.get("next"), home_for(user)))
         if user is None:
             check_password(DUMMY_HASH, form.password.data)
-        throttle.record_failure(username, request.remote_addr)
-        db.session.commit()
+        with writing():
+            throttle.record_failure(username, request.remote_addr)
         form.password.errors.append("That username and password do not match.")
     return render_template("auth/login.html", form=form)
 
@@ -146,9 +117,9 @@ def _duration(seconds: int) -> str:
 @bp.post("/logout")
 @login_required
 def logout():
-    db.session.execute(update(LoginSession).where(LoginSession.token == current_user.session_token)
-                       .values(revoked_at=utcnow()))
-    db.session.commit()
+    with writing():
+        db.session.execute(update(LoginSession).where(LoginSession.token == current_user.session_token)
+                           .values(revoked_at=utcnow()))
     logout_user()
     session.clear()
     flash("You are signed out.")
@@ -174,12 +145,12 @@ def join():
         elif find_user(username):
             form.username.errors.append(USERNAME_TAKEN)
         else:
+            password_hash = hash_password(form.password.data)
             try:
-                student = new_user(username, form.name.data, "student", hash_password(form.password.data))
-                db.session.add(Enrollment(classroom_id=classroom.id, student_id=student.id))
-                db.session.commit()
+                with writing():
+                    student = new_user(username, form.name.data, "student", password_hash)
+                    db.session.add(Enrollment(classroom_id=classroom.id, student_id=student.id))
             except IntegrityError:
-                db.session.rollback()
                 form.username.errors.append(USERNAME_TAKEN)
                 return render_template("auth/join.html", form=form)
             start_session(student)
@@ -202,12 +173,12 @@ def signup():
         elif find_user(username):
             form.username.errors.append(USERNAME_TAKEN)
         else:
+            password_hash = hash_password(form.password.data)
             try:
-                teacher = new_user(username, form.name.data, "teacher", hash_password(form.password.data))
-                invite.used_by_id = teacher.id
-                db.session.commit()
+                with writing():
+                    teacher = new_user(username, form.name.data, "teacher", password_hash)
+                    invite.used_by_id = teacher.id
             except IntegrityError:
-                db.session.rollback()
                 form.username.errors.append(USERNAME_TAKEN)
                 return render_template("auth/signup.html", form=form)
             start_session(teacher)
@@ -222,14 +193,15 @@ def password():
     if current_user.must_change_password:
         del form.current
     if form.validate_on_submit():
-        user = db.session.get(User, current_user.id)
+        user = current_user._get_current_object()
         if "current" in form and not check_password(user.password_hash, form.current.data):
             form.current.errors.append("That is not your current password.")
         else:
-            user.password_hash = hash_password(form.password.data)
-            user.must_change_password = False
-            end_sessions(user, keep=current_user.session_token)
-            db.session.commit()
+            password_hash = hash_password(form.password.data)
+            with writing():
+                user.password_hash = password_hash
+                user.must_change_password = False
+                end_sessions(user, keep=user.session_token)
             flash("Your password is changed. Other devices have been signed out.")
             return redirect(home_for(current_user))
     return render_template("auth/password.html", form=form)

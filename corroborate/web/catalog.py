@@ -5,7 +5,6 @@ from flask import Blueprint, abort, render_template
 from flask_login import current_user
 
 from ..curriculum.model import SKILL_LABELS
-from ..quiz.items import TYPE_LABELS
 from .pagecache import fragment, shared_page
 from .state import corpus, module_or_404, unit
 
@@ -14,7 +13,7 @@ bp = Blueprint("catalog", __name__)
 
 @bp.app_context_processor
 def labels():
-    return {"skill_labels": SKILL_LABELS, "type_labels": TYPE_LABELS}
+    return {"skill_labels": SKILL_LABELS}
 
 
 @bp.get("/")

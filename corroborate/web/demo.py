@@ -6,6 +6,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from ..curriculum.model import Unit
+from .database import writing
 from .extensions import db
 from .models import Assignment, Classroom, Enrollment, User, new_user, utcnow
 from .passwords import hash_password, one_time_password
@@ -18,26 +19,26 @@ def create_demo(unit: Unit) -> list[tuple[str, str, str]]:
     """Create the demo on an empty database; returns (role, username, password) rows. Refuses a non-empty one."""
     if db.session.scalar(select(func.count()).select_from(User)):
         raise ValueError("the database already has users; the demo only fills an empty one")
-    logins = []
-    password = one_time_password()
-    teacher = new_user("teacher", "Demo Teacher", "teacher", hash_password(password))
-    logins.append(("teacher", "teacher", password))
-    classroom = Classroom(name="History 10B (demo)", teacher_id=teacher.id)
-    db.session.add(classroom)
-    db.session.flush()
-    for name, username in STUDENTS:
-        password = one_time_password()
-        student = new_user(username, name, "student", hash_password(password))
-        db.session.add(Enrollment(classroom_id=classroom.id, student_id=student.id))
-        logins.append(("student", username, password))
     now = utcnow().replace(second=0, microsecond=0)
     modules = list(unit.modules)
-    if modules:
-        db.session.add(Assignment(classroom_id=classroom.id, module_id=modules[0].id, open_at=now - timedelta(days=1),
-                                  due_at=now + timedelta(days=7), attempts_allowed=2, review_policy="immediately"))
-    if len(modules) > 1:
-        db.session.add(Assignment(classroom_id=classroom.id, module_id=modules[1].id, open_at=now,
-                                  due_at=now + timedelta(days=14), time_limit_minutes=40, attempts_allowed=1,
-                                  review_policy="after_due"))
-    db.session.commit()
+    people = [("teacher", "teacher", "Demo Teacher")] + [("student", username, name) for name, username in STUDENTS]
+    passwords = [one_time_password() for _ in people]
+    hashes = [hash_password(password) for password in passwords]          # slow: before the write, not inside it
+    with writing():
+        teacher = new_user("teacher", "Demo Teacher", "teacher", hashes[0])
+        classroom = Classroom(name="History 10B (demo)", teacher_id=teacher.id)
+        db.session.add(classroom)
+        db.session.flush()
+        for (_, username, name), password_hash in zip(people[1:], hashes[1:]):
+            student = new_user(username, name, "student", password_hash)
+            db.session.add(Enrollment(classroom_id=classroom.id, student_id=student.id))
+        if modules:
+            db.session.add(Assignment(classroom_id=classroom.id, module_id=modules[0].id,
+                                      open_at=now - timedelta(days=1), due_at=now + timedelta(days=7),
+                                      attempts_allowed=2, review_policy="immediately"))
+        if len(modules) > 1:
+            db.session.add(Assignment(classroom_id=classroom.id, module_id=modules[1].id, open_at=now,
+                                      due_at=now + timedelta(days=14), time_limit_minutes=40, attempts_allowed=1,
+                                      review_policy="after_due"))
+    logins = [(role, username, password) for (role, username, _), password in zip(people, passwords)]
     return logins

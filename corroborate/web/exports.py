@@ -6,10 +6,9 @@ from flask import Blueprint, Response, abort
 from flask_login import current_user
 
 from ..quiz.export import EXPORTERS, FILE_SUFFIX, MIMETYPE
-from .auth import role_required
+from .access import kept_ids, role_required
 from .downloads import attachment
-from .generated import generated_for, kept_ids
-from .state import corpus, module_or_404
+from .state import corpus, generated_for, module_or_404
 
 bp = Blueprint("exports", __name__, url_prefix="/teach")
 

@@ -5,53 +5,53 @@ from __future__ import annotations
 import io
 import json
 
-from flask import Blueprint, Response as HttpResponse, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response as HttpResponse, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import contains_eager, joinedload, load_only, selectinload
 
 from ..csvsafe import Writer
 from ..curriculum.markup import plain
 from ..curriculum.model import SKILL_LABELS
 from ..quiz.analysis import bar_chart_svg, item_stats, mastery
-from ..quiz.items import element_id, grade, rubric_score
+from ..items import grade, rubric_score
 from . import attempts as engine
-from .auth import role_required, safe_next
+from .access import (class_students, owned_assignment, owned_attempt, owned_class, owned_response, role_required,
+                     safe_next)
+from .database import writing
 from .downloads import attachment
 from .extensions import db
-from .learn import status_of
-from .models import Assignment, Attempt, Classroom, Response, utcnow
+from .models import Assignment, Attempt, Classroom, utcnow
 from .state import unit
-from .teach import owned_assignment, owned_class
 
 bp = Blueprint("grades", __name__, url_prefix="/teach")
-
-
-@bp.app_context_processor
-def helpers():
-    return {"element_id": element_id, "dict": dict}
-
-
-def owned_attempt(attempt_id: int) -> Attempt:
-    attempt = db.session.get(Attempt, attempt_id)
-    if attempt is None or attempt.assignment.classroom.teacher_id != current_user.id:
-        abort(404, "There is no such attempt in your classes.")
-    return attempt
 
 
 def _titles() -> dict[str, str]:
     return {m.id: m.title for m in unit().modules}
 
 
+CLASS_ATTEMPTS = (select(Attempt).join(Attempt.assignment).where(Assignment.classroom_id == bindparam("classroom"))
+                  .order_by(Attempt.number)
+                  .options(load_only(Attempt.assignment_id, Attempt.student_id, Attempt.number, Attempt.deadline,
+                                     Attempt.submitted_at, Attempt.score, Attempt.points_possible, Attempt.pending)))
+
+
 def gradebook_rows(classroom: Classroom):
+    """The class's assignments, and a row per student with a cell per assignment: three statements (assignments,
+    students, every attempt of the class) however large the class."""
     now = utcnow()
     columns = list(classroom.assignments)
+    attempts: dict[tuple[int, int], list[Attempt]] = {}
+    for attempt in db.session.scalars(CLASS_ATTEMPTS, {"classroom": classroom.id}):
+        attempts.setdefault((attempt.student_id, attempt.assignment_id), []).append(attempt)
     rows = []
-    for student in classroom.students:
+    for student in class_students(classroom.id):
         cells = []
         for assignment in columns:
-            mine = engine.attempts_of(assignment, student)
-            cells.append({"status": status_of(assignment, mine, now),
+            mine = attempts.get((student.id, assignment.id), [])
+            cells.append({"status": engine.status_of(assignment, mine, now),
                           "score": engine.final_score(mine, assignment.grading_method),
                           "pending": sum(a.pending for a in mine if a.submitted)})
         rows.append((student, cells))
@@ -99,15 +99,18 @@ def _answers(attempts: list[Attempt]) -> tuple[dict, dict]:
     return scores, choices
 
 
+SUBMITTED = (select(Attempt).where(Attempt.assignment_id == bindparam("assignment"), Attempt.submitted_at.is_not(None))
+             .order_by(Attempt.student_id, Attempt.number)
+             .options(joinedload(Attempt.student), selectinload(Attempt.responses)))
+
+
 @bp.get("/assignments/<int:assignment_id>/results")
 @role_required("teacher")
 def results(assignment_id: int):
     assignment = owned_assignment(assignment_id)
     module = unit().module(assignment.module_id)
     which = request.args.get("attempts", "first")
-    everyone = db.session.scalars(select(Attempt).where(Attempt.assignment_id == assignment.id,
-                                                        Attempt.submitted_at.is_not(None))
-                                  .order_by(Attempt.student_id, Attempt.number)).all()
+    everyone = db.session.scalars(SUBMITTED, {"assignment": assignment.id}).all()
     analysed = [a for a in everyone if a.number == 1] if which == "first" else \
         list({a.student_id: a for a in everyone}.values())          # last submitted attempt per student
     items = []
@@ -127,7 +130,7 @@ def results(assignment_id: int):
         "grades/results.html", assignment=assignment, module=module, which=which, items=items,
         stats=dict(zip([i.id for i in items], stats)), labels=labels,
         chart=Markup(bar_chart_svg(stats, labels)) if items else "", skills=skills, class_skills=class_skills,
-        by_student=by_student, roster=assignment.classroom.students, plain=plain,
+        by_student=by_student, roster=class_students(assignment.classroom_id), plain=plain,
         final={s.id: engine.final_score(a, assignment.grading_method) for s, a in by_student.items()})
 
 
@@ -154,15 +157,19 @@ def attempt(attempt_id: int):
         found.assignment.module_id))
 
 
+TO_MARK = (select(Attempt).join(Attempt.assignment).join(Assignment.classroom)
+           .where(Classroom.teacher_id == bindparam("teacher"), Attempt.submitted_at.is_not(None), Attempt.pending > 0)
+           .order_by(Attempt.submitted_at)
+           .options(contains_eager(Attempt.assignment).contains_eager(Assignment.classroom),
+                    joinedload(Attempt.student), selectinload(Attempt.responses)))
+
+
 @bp.get("/grading")
 @role_required("teacher")
 def queue():
     """Written answers waiting for a mark, oldest first, across the teacher's classes."""
     pending = []
-    attempts = db.session.scalars(select(Attempt).join(Assignment).join(Classroom).where(
-        Classroom.teacher_id == current_user.id, Attempt.submitted_at.is_not(None), Attempt.pending > 0)
-        .order_by(Attempt.submitted_at)).all()
-    for found in attempts:
+    for found in db.session.scalars(TO_MARK, {"teacher": current_user.id}):
         items = engine.snapshot_items(found.module_version)
         for response in found.responses:
             item = items.get(response.item_id)
@@ -175,20 +182,18 @@ def queue():
 @bp.post("/responses/<int:response_id>/grade")
 @role_required("teacher")
 def grade_response(response_id: int):
-    response = db.session.get(Response, response_id)
-    if response is None or response.attempt.assignment.classroom.teacher_id != current_user.id:
-        abort(404, "There is no such answer in your classes.")
+    response = owned_response(response_id)
     item = engine.snapshot_items(response.attempt.module_version).get(response.item_id)
     level = request.form.get("level")
     back = safe_next(request.form.get("back"), url_for("grades.queue"))
     if item is None or not item.manual or level not in {lv.level for lv in item.rubric}:
         flash("Choose a rubric level before saving the mark.", "error")
         return redirect(back)
-    response.rubric_level = level
-    response.score = rubric_score(item, level)
-    response.comment = (request.form.get("comment") or "").strip()[:5000] or None
-    response.graded_at = utcnow()
-    engine.total_attempt(response.attempt)
-    db.session.commit()
+    with writing():
+        response.rubric_level = level
+        response.score = rubric_score(item, level)
+        response.comment = (request.form.get("comment") or "").strip()[:5000] or None
+        response.graded_at = utcnow()
+        engine.total_attempt(response.attempt)
     flash(f"Marked {level} for {response.attempt.student.name}.")
     return redirect(back)

@@ -6,15 +6,11 @@ from pathlib import Path
 
 from flask import Blueprint, abort, current_app, jsonify, make_response, render_template, request, send_file, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from .. import jobs
 from ..handouts.render import EDITIONS, PAPERS, HandoutCache, Request
-from .auth import role_required
-from .extensions import db
-from .models import Enrollment
+from .access import class_students, owned_assignment, role_required
 from .state import corpus, module_or_404
-from .teach import owned_assignment
 
 bp = Blueprint("handouts", __name__)
 
@@ -80,8 +76,7 @@ def class_set(assignment_id: int):
     """One PDF with a copy for each student of the class, each with the student's own form and name."""
     assignment = owned_assignment(assignment_id)
     module = module_or_404(assignment.module_id)
-    students = db.session.scalars(select(Enrollment).where(Enrollment.classroom_id == assignment.classroom_id)).all()
-    names = tuple(sorted((e.student.name for e in students), key=str.casefold))
+    names = tuple(student.name for student in class_students(assignment.classroom_id))
     if not names:
         abort(404, "This class has no students yet.")
     paper = request.args.get("paper", current_app.config.get("HANDOUT_PAPER", "a4"))

@@ -3,10 +3,8 @@ from __future__ import annotations
 
 import json
 import secrets
-from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from flask_login import UserMixin
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -24,7 +22,9 @@ def new_code(length: int = 6) -> str:
 
 
 class User(db.Model):
-    """An account. The signed-in user of a request is a ``SignedIn``, not this row (see auth.load_user)."""
+    """An account. As the signed-in user of a request (Flask-Login's ``current_user``) it is loaded with the login
+    session it signed in by, whose token ``get_id`` gives (see auth.load_user): the session cookie names the login
+    session, never the user, so signing out or a password reset revokes it."""
 
     __tablename__ = "users"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -43,28 +43,14 @@ class User(db.Model):
     def is_student(self) -> bool:
         return self.role == "student"
 
+    # What Flask-Login asks of a user. Not its UserMixin, whose __eq__ would make two users with the same login
+    # session (none, outside a request) equal.
+    session_token = None            # the live login session this user signed in by, set when loaded as one
+    is_authenticated = is_active = True
+    is_anonymous = False
 
-@dataclass(frozen=True, eq=False)
-class SignedIn(UserMixin):
-    """The signed-in user as a request sees them (``current_user``): who they are and by which login session, read
-    in one query without the ORM (see auth.load_user). Not a database object: a view that changes the account loads
-    its ``User`` row."""
-    id: int
-    username: str
-    name: str
-    role: str
-    must_change_password: bool
-    session_token: str
-
-    @classmethod
-    def of(cls, user: User, session_token: str) -> SignedIn:
-        return cls(user.id, user.username, user.name, user.role, user.must_change_password, session_token)
-
-    def get_id(self) -> str:          # what the session cookie keeps: the login session, never the user's id
+    def get_id(self) -> str | None:
         return self.session_token
-
-    is_teacher = User.is_teacher
-    is_student = User.is_student
 
 
 class LoginSession(db.Model):
@@ -99,10 +85,6 @@ class Classroom(db.Model):
     enrollments: Mapped[list["Enrollment"]] = relationship(back_populates="classroom", cascade="all, delete-orphan")
     assignments: Mapped[list["Assignment"]] = relationship(back_populates="classroom", cascade="all, delete-orphan",
                                                            order_by="Assignment.due_at")
-
-    @property
-    def students(self) -> list[User]:
-        return sorted((e.student for e in self.enrollments), key=lambda u: u.name.casefold())
 
 
 class Enrollment(db.Model):
@@ -149,24 +131,6 @@ class Assignment(db.Model):
     def is_open(self, now: datetime | None = None) -> bool:
         now = now or utcnow()
         return self.open_at <= now < self.due_at
-
-
-@dataclass(frozen=True)
-class AssignmentTerms:
-    """What starting an attempt needs of an assignment, read without the ORM (see learn.start: a whole class presses
-    Start together, and loading an ``Assignment`` row costs more than the query). Not a database object."""
-    id: int
-    module_id: str
-    open_at: datetime
-    due_at: datetime
-    time_limit_minutes: int | None
-    attempts_allowed: int
-    shuffle_questions: bool
-    shuffle_options: bool
-    variant_seed: int
-    generated_items: str
-
-    generated_ids = Assignment.generated_ids
 
 
 def find_user(username: str) -> User | None:
@@ -221,21 +185,6 @@ class Attempt(db.Model):
         if self.score is None or not self.points_possible:
             return None
         return 100.0 * self.score / self.points_possible
-
-
-@dataclass(frozen=True)
-class AttemptTerms:
-    """What saving an answer or submitting needs of an attempt, read without the ORM (a class whose Wi-Fi comes back
-    sends its answers together, and loading an ``Attempt`` costs more than storing the answer). Not a database
-    object."""
-    id: int
-    student_id: int
-    module_version: str
-    layout: str               # JSON, as stored: the ids of choices this attempt shows
-    deadline: datetime
-    submitted_at: datetime | None
-
-    submitted = Attempt.submitted
 
 
 class Response(db.Model):

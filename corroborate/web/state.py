@@ -7,7 +7,9 @@ from flask import Flask, abort, current_app
 
 from ..corpus.store import Corpus
 from ..curriculum.build import build_unit
-from ..curriculum.model import Unit
+from ..curriculum.model import Module, Unit
+from ..items import Item
+from ..quiz.generate import generate
 
 
 def corpus(app: Flask | None = None) -> Corpus:
@@ -35,3 +37,11 @@ def unit(app: Flask | None = None) -> Unit:
         found, _ = build_unit(Path(app.config["CURRICULUM_DIR"]), corpus(app), Path(app.config["CACHE_DIR"]))
         app.extensions["corroborate.unit"] = found
     return found
+
+
+def generated_for(module: Module) -> list[Item]:
+    """The items generated from a module, made once per module version and process."""
+    store = current_app.extensions.setdefault("corroborate.generated", {})
+    if module.version not in store:
+        store[module.version] = generate(module, {s.id: s for s in corpus().sources}, seed=0)
+    return store[module.version]

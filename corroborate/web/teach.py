@@ -3,53 +3,39 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+import json
+
+from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
+from ..curriculum.model import Module
+from ..items import Item
 from . import throttle
-from .auth import end_sessions, role_required
+from .access import class_student, class_students, end_sessions, kept_ids, owned_assignment, owned_class, role_required
+from .database import writing
 from .downloads import attachment
 from .extensions import db
 from .forms import AssignmentForm, ClassForm, RosterForm
-from .generated import selection_for_form, store_selection
-from .models import Assignment, Classroom, Enrollment, User, find_user, new_user, utcnow
+from .models import Assignment, Classroom, Enrollment, find_user, new_user, utcnow
 from .passwords import hash_password, one_time_password
 from .roster import read_roster
-from .state import unit
+from .state import generated_for, unit
 
 bp = Blueprint("teach", __name__, url_prefix="/teach")
 
 
-def owned_class(class_id: int) -> Classroom:
-    """The class, if the signed-in teacher owns it; 404 otherwise (another teacher's class does not exist for you)."""
-    classroom = db.session.get(Classroom, class_id)
-    if classroom is None or classroom.teacher_id != current_user.id:
-        abort(404, "There is no such class among yours.")
-    return classroom
-
-
-def owned_assignment(assignment_id: int) -> Assignment:
-    assignment = db.session.get(Assignment, assignment_id)
-    if assignment is None or assignment.classroom.teacher_id != current_user.id:
-        abort(404, "There is no such assignment among yours.")
-    return assignment
-
-
-def class_student(classroom: Classroom, student_id: int) -> User:
-    enrollment = db.session.scalar(select(Enrollment).where(Enrollment.classroom_id == classroom.id,
-                                                            Enrollment.student_id == student_id))
-    if enrollment is None:
-        abort(404, "That student is not in this class.")
-    return enrollment.student
+MY_CLASSES = (select(Classroom).where(Classroom.teacher_id == bindparam("teacher"))
+              .order_by(Classroom.archived, Classroom.name)
+              .options(selectinload(Classroom.enrollments), selectinload(Classroom.assignments)))
 
 
 @bp.get("/")
 @role_required("teacher")
 def dashboard():
-    classes = db.session.scalars(select(Classroom).where(Classroom.teacher_id == current_user.id)
-                                 .order_by(Classroom.archived, Classroom.name)).all()
+    classes = db.session.scalars(MY_CLASSES, {"teacher": current_user.id}).all()
     return render_template("teach/dashboard.html", classes=classes)
 
 
@@ -59,8 +45,8 @@ def new_class():
     form = ClassForm()
     if form.validate_on_submit():
         classroom = Classroom(name=form.name.data, teacher_id=current_user.id)
-        db.session.add(classroom)
-        db.session.commit()
+        with writing():
+            db.session.add(classroom)
         flash(f"Class created. Students join with the code {classroom.join_code}.")
         return redirect(url_for("teach.classroom", class_id=classroom.id))
     return render_template("teach/class_form.html", form=form, classroom=None)
@@ -70,10 +56,13 @@ def new_class():
 @role_required("teacher")
 def classroom(class_id: int):
     found = owned_class(class_id)
-    modules = {m.id: m for m in unit().modules}
-    waiting = throttle.waiting([s.username for s in found.students])
-    return render_template("teach/classroom.html", classroom=found, modules=modules, roster_form=RosterForm(),
-                           waiting=waiting)
+    students = class_students(found.id)
+    return render_template("teach/classroom.html", classroom=found, students=students, modules=_modules(),
+                           roster_form=RosterForm(), waiting=throttle.waiting([s.username for s in students]))
+
+
+def _modules() -> dict:
+    return {m.id: m for m in unit().modules}
 
 
 @bp.route("/classes/<int:class_id>/rename", methods=["GET", "POST"])
@@ -82,8 +71,8 @@ def rename_class(class_id: int):
     found = owned_class(class_id)
     form = ClassForm(obj=found)
     if form.validate_on_submit():
-        found.name = form.name.data
-        db.session.commit()
+        with writing():
+            found.name = form.name.data
         flash("Class renamed.")
         return redirect(url_for("teach.classroom", class_id=found.id))
     return render_template("teach/class_form.html", form=form, classroom=found)
@@ -93,8 +82,8 @@ def rename_class(class_id: int):
 @role_required("teacher")
 def archive_class(class_id: int):
     found = owned_class(class_id)
-    found.archived = not found.archived
-    db.session.commit()
+    with writing():
+        found.archived = not found.archived
     flash("Class archived: its code no longer admits students." if found.archived else "Class restored.")
     return redirect(url_for("teach.classroom", class_id=found.id))
 
@@ -105,22 +94,23 @@ def upload_roster(class_id: int):
     """Add students from a CSV file and answer with a PDF of login slips (one-time passwords)."""
     found = owned_class(class_id)
     form = RosterForm()
-    modules = {m.id: m for m in unit().modules}
-    if not form.validate_on_submit():
-        return render_template("teach/classroom.html", classroom=found, modules=modules, roster_form=form), 400
-    rows, problems = read_roster(form.roster.data.read(256 * 1024 + 1))
-    taken = [r for r in rows if find_user(r.username)]
-    problems += [f"line {r.line}: the username “{r.username}” is taken" for r in taken]
-    if problems:
+    if form.validate_on_submit():
+        rows, problems = read_roster(form.roster.data.read(256 * 1024 + 1))
+        taken = [r for r in rows if find_user(r.username)]
+        problems += [f"line {r.line}: the username “{r.username}” is taken" for r in taken]
         form.roster.errors.extend(problems)
-        return render_template("teach/classroom.html", classroom=found, modules=modules, roster_form=form), 400
+    if form.errors:
+        students = class_students(found.id)
+        return render_template("teach/classroom.html", classroom=found, students=students, modules=_modules(),
+                               roster_form=form, waiting=throttle.waiting([s.username for s in students])), 400
+    passwords = [one_time_password() for _ in rows]
+    hashes = [hash_password(password) for password in passwords]          # slow: before the write, not inside it
     slips = []
-    for row in rows:
-        password = one_time_password()
-        student = new_user(row.username, row.name, "student", hash_password(password), must_change_password=True)
-        db.session.add(Enrollment(classroom_id=found.id, student_id=student.id))
-        slips.append((student, password))
-    db.session.commit()
+    with writing():
+        for row, password, password_hash in zip(rows, passwords, hashes):
+            student = new_user(row.username, row.name, "student", password_hash, must_change_password=True)
+            db.session.add(Enrollment(classroom_id=found.id, student_id=student.id))
+            slips.append((student, password))
     return _slips_pdf(found, slips, f"login-slips-{found.join_code}.pdf")
 
 
@@ -130,11 +120,12 @@ def reset_password(class_id: int, student_id: int):
     found = owned_class(class_id)
     student = class_student(found, student_id)
     password = one_time_password()
-    student.password_hash = hash_password(password)
-    student.must_change_password = True
-    end_sessions(student)
-    throttle.clear(student.username)
-    db.session.commit()
+    password_hash = hash_password(password)
+    with writing():
+        student.password_hash = password_hash
+        student.must_change_password = True
+        end_sessions(student)
+        throttle.clear(student.username)
     return render_template("teach/reset_done.html", classroom=found, student=student, password=password)
 
 
@@ -144,8 +135,8 @@ def clear_sign_in_wait(class_id: int, student_id: int):
     """Let a student try their password again at once, after wrong passwords (theirs or a classmate's) made it wait."""
     found = owned_class(class_id)
     student = class_student(found, student_id)
-    throttle.clear(student.username)
-    db.session.commit()
+    with writing():
+        throttle.clear(student.username)
     flash(f"{student.name} can sign in again now.")
     return redirect(url_for("teach.classroom", class_id=found.id))
 
@@ -155,9 +146,9 @@ def clear_sign_in_wait(class_id: int, student_id: int):
 def remove_student(class_id: int, student_id: int):
     found = owned_class(class_id)
     student = class_student(found, student_id)
-    db.session.execute(Enrollment.__table__.delete().where(Enrollment.classroom_id == found.id,
-                                                           Enrollment.student_id == student.id))
-    db.session.commit()
+    with writing():
+        db.session.execute(Enrollment.__table__.delete().where(Enrollment.classroom_id == found.id,
+                                                               Enrollment.student_id == student.id))
     flash(f"{student.name} is no longer in {found.name}.")
     return redirect(url_for("teach.classroom", class_id=found.id))
 
@@ -190,9 +181,9 @@ def assign(class_id: int):
         form.open_at.data, form.due_at.data = now, now + timedelta(days=7)
     if form.validate_on_submit():
         assignment = Assignment(classroom_id=found.id)
-        _apply(form, assignment)
-        db.session.add(assignment)
-        db.session.commit()
+        with writing():
+            _apply(form, assignment)
+            db.session.add(assignment)
         flash("Assigned. Students see it on their dashboard from the opening time.")
         return redirect(url_for("teach.classroom", class_id=found.id))
     return render_template("teach/assign.html", form=form, classroom=found, assignment=None,
@@ -206,8 +197,8 @@ def edit_assignment(assignment_id: int):
     form = AssignmentForm(obj=assignment)
     form.module_id.choices = _module_choices()
     if form.validate_on_submit():
-        _apply(form, assignment)
-        db.session.commit()
+        with writing():
+            _apply(form, assignment)
         flash("Assignment updated.")
         return redirect(url_for("teach.classroom", class_id=assignment.classroom_id))
     return render_template("teach/assign.html", form=form, classroom=assignment.classroom, assignment=assignment,
@@ -227,3 +218,16 @@ def _generated_choices(form: AssignmentForm, assignment: Assignment | None) -> d
     """For the form: the teacher's kept generated items per module, with this assignment's selection."""
     return {m.id: selection_for_form(m, assignment if assignment and assignment.module_id == m.id else None)
             for m in unit().modules}
+
+
+def selection_for_form(module: Module, assignment: Assignment | None) -> list[tuple[Item, bool]]:
+    """The generated items a teacher kept, each with whether it is chosen for this assignment."""
+    kept = kept_ids(current_user.id, module.id)
+    chosen = set(assignment.generated_ids) if assignment else kept
+    return [(item, item.id in chosen) for item in generated_for(module) if item.id in kept]
+
+
+def store_selection(assignment: Assignment, module: Module) -> None:
+    allowed = kept_ids(current_user.id, module.id) | set(assignment.generated_ids)
+    chosen = [i.id for i in generated_for(module) if i.id in allowed and i.id in request.form.getlist("generated")]
+    assignment.generated_items = json.dumps(chosen)

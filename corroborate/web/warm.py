@@ -2,15 +2,15 @@
 the app before gunicorn forks its workers (gunicorn.conf.py sets CORROBORATE_WARM_START=1). The workers inherit it.
 
 When a class presses Start together, the first requests each worker serves would otherwise also compile the quiz
-page's templates, parse the module's items and render every choice of every question.
+page's templates, parse the module's items and import each item type's template (its macros).
 """
 from __future__ import annotations
 
 from flask import Flask
 
+from ..items.questions import question_html
 from ..quiz.present import layout_for, student_item
 from . import attempts
-from .question_html import question_html
 from .state import corpus, unit
 
 
@@ -28,4 +28,4 @@ def warm_up(app: Flask) -> None:
         items = list(module.items)
         in_order = layout_for(items, "", shuffle_items=False, shuffle_options=False)
         for item in items:
-            question_html(student_item(item, in_order), 1)
+            question_html(app.jinja_env, student_item(item, in_order), 1)

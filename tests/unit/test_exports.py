@@ -24,7 +24,7 @@ from corroborate.quiz.export.csv_items import COLUMNS, to_csv
 from corroborate.quiz.export.gift import to_gift
 from corroborate.quiz.export.moodle_xml import to_moodle_xml
 from corroborate.quiz.export.qti import IMSCP, QTI, to_qti_zip
-from corroborate.quiz.items import Blank, Option, element_id
+from corroborate.items import Blank, Option, element_id
 
 ROOT = Path(__file__).resolve().parents[2]
 NASTY = "a~b=c#d{e}f::g\\h \\n AT&T <b> *"    # every GIFT special character, a literal \n, HTML and a wildcard
@@ -52,7 +52,7 @@ def assert_same_grading_as_corroborate(item, weights: dict[str, float]) -> None:
     """For every set of ticked options, Moodle's score (sum of grades, not below 0) equals Corroborate's."""
     from itertools import combinations
 
-    from corroborate.quiz.items import grade
+    from corroborate.items import grade
     options = list(item.options)
     for size in range(len(options) + 1):
         for ticked in combinations(options, size):

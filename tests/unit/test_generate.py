@@ -8,8 +8,8 @@ import pytest
 
 from corroborate.curriculum.build import build_unit
 from corroborate.curriculum.markup import plain
+from corroborate.items import Blank, Item, Option, grade
 from corroborate.quiz.generate import STOPWORDS, generate, quality_problems
-from corroborate.quiz.items import Blank, Item, Option, grade
 
 CURRICULUM = Path(__file__).resolve().parents[2] / "curriculum"
 

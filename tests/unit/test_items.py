@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from corroborate.quiz.items import Blank, Item, Level, Option, Pair, element_id, grade, normalize_answer, rubric_score
+from corroborate.items import Blank, Item, Level, Option, Pair, element_id, grade, normalize_answer, rubric_score
 
 
 def choice(kind="single", correct=("b",)):
@@ -47,7 +47,7 @@ def test_matching_partial_credit_per_pair():
     assert grade(item, swapped).score == pytest.approx(1 / 3)
     assert grade(item, {}).score == 0.0
     # the right-hand choices include the distractor and do not follow the key's order
-    assert "prosecutor" in [text for _, text in item.right_options()]
+    assert "prosecutor" in [text for _, text in item.kind.right_options(item)]
 
 
 def test_ordering_credits_pairs_in_the_right_relative_order():

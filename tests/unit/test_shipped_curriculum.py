@@ -7,7 +7,7 @@ import pytest
 
 from corroborate.curriculum.build import build_unit
 from corroborate.curriculum.model import SKILLS
-from corroborate.quiz.items import TYPES
+from corroborate.items import TYPES
 
 CURRICULUM = Path(__file__).resolve().parents[2] / "curriculum"
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from corroborate.web.auth import safe_next
+from corroborate.web.access import safe_next
 from corroborate.web import throttle
 from tests import factories as f
 from tests.conftest import csrf_token, login, post, sqlite_app

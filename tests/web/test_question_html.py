@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from corroborate.quiz.present import layout_for, student_item
-from corroborate.web.question_html import question_html
+from corroborate.items.questions import question_html
 from corroborate.web.state import unit
 
 @pytest.fixture
@@ -15,12 +15,12 @@ def questions(app):
     with app.app_context():
         items = unit().module("sample").items
     layout = layout_for(items, "seed", True, True)
-    return {item.id: (item, layout) for item in items}
+    return {item.id: (item, layout, app.jinja_env) for item in items}
 
 
 def render(questions, item_id, value=None, number=1):
-    item, layout = questions[item_id]
-    return str(question_html(student_item(item, layout), number, value))
+    item, layout, env = questions[item_id]
+    return str(question_html(env, student_item(item, layout), number, value))
 
 
 def test_every_field_of_every_type_has_a_label(questions):
@@ -47,13 +47,13 @@ def test_saved_answers_are_shown(questions):
     assert 'data-blank="0" aria-label="Blank 1" value="NKVD"' in cloze
     essay = render(questions, "q-essay", "Davies <b>was</b> an ambassador")
     assert "Davies &lt;b&gt;was&lt;/b&gt; an ambassador</textarea>" in essay
-    item, layout = questions["q-match"]
+    item, layout, _ = questions["q-match"]
     view = student_item(item, layout)
     left, right = view["lefts"][0]["id"], view["rights"][-1]["id"]
     matched = render(questions, "q-match", {left: right})
     assert re.search(rf'data-left="{left}">.*?<option value="{right}" selected>', matched)
     assert matched.count(" selected") == 1
-    item, layout = questions["q-order"]
+    item, layout, _ = questions["q-order"]
     order = [e["id"] for e in student_item(item, layout)["elements"]]
     placed = render(questions, "q-order", list(reversed(order)))
     assert re.search(rf'data-element="{order[-1]}" [^>]*><option value="">–</option><option value="1" selected>',
@@ -69,8 +69,8 @@ def test_answers_of_the_wrong_shape_show_as_unanswered(questions):
 
 
 def test_texts_are_escaped_and_numbers_filled_in(questions):
-    item, layout = questions["q-single"]
+    item, layout, env = questions["q-single"]
     hostile = replace(item, options=tuple(replace(o, text='<img src=x onerror="alert(1)">') for o in item.options))
-    html = str(question_html(student_item(hostile, layout), 7))
+    html = str(question_html(env, student_item(hostile, layout), 7))
     assert "<img" not in html and "&lt;img src=x" in html
     assert '<span class="number">Question 7</span>' in html

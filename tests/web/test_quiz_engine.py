@@ -7,11 +7,10 @@ import threading
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import create_engine, insert
+from sqlalchemy import create_engine, event, insert
 
 from corroborate.quiz.present import shown_answer
 from corroborate.web import attempts as engine
-from corroborate.web import database
 from corroborate.web.extensions import db
 from corroborate.web.models import Attempt, Classroom, Response, User, utcnow
 from tests import factories as f
@@ -226,7 +225,7 @@ def test_two_tabs_racing_for_the_last_attempt_get_one(any_app, ids):
 
 
 def test_a_save_replaces_an_older_save_of_another_tab_committed_just_before_it(
-        tmp_path, corpus, corpus_cache, postgres_url, monkeypatch):
+        tmp_path, corpus, corpus_cache, postgres_url):
     """Another tab's older save of the same question is committed while this save is on its way (on PostgreSQL each
     statement sees what was committed before it began). The newer answer must be the one stored, and the older one
     must not be reported as newer."""
@@ -237,19 +236,16 @@ def test_a_save_replaces_an_older_save_of_another_tab_committed_just_before_it(
     other = create_engine(postgres_url)
     landed = []
 
-    run = database._run
-
-    def an_older_save_lands_first(connection, sql, *args, **kwargs):
-        if sql.startswith("INSERT INTO responses") and not landed:
+    def an_older_save_lands_first(_connection, _cursor, statement, *_):
+        if statement.startswith("INSERT INTO responses") and not landed:
             with other.begin() as connection_of_the_other_tab:   # another tab's save, committed just before this one's
                 connection_of_the_other_tab.execute(insert(Response).values(
                     attempt_id=attempt_id, item_id="q-short", value='"older"', seq=3, saved_at=utcnow()))
             landed.append(True)
-        return run(connection, sql, *args, **kwargs)
     with app.app_context():
-        monkeypatch.setattr(database, "_run", an_older_save_lands_first)     # the save's statement goes through it
+        event.listen(db.engine, "before_cursor_execute", an_older_save_lands_first)   # the save's statement is seen
         saved = engine.save(db.session.get(Attempt, attempt_id), "q-short", "newest", 8)
-        monkeypatch.undo()
+        event.remove(db.engine, "before_cursor_execute", an_older_save_lands_first)
         db.session.remove()
         response = db.session.query(Response).filter_by(attempt_id=attempt_id, item_id="q-short").one()
         db.session.remove()

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from corroborate.web import attempts as engine, throttle
 from corroborate.web.extensions import db
 from corroborate.web.models import Assignment, Attempt, Response, SignInFailure, User, utcnow
-from corroborate.quiz.items import rubric_score
+from corroborate.items import rubric_score
 from corroborate.quiz.present import layout_for
 from tests import factories as f
 from tests.conftest import MIGRATIONS, build_app, csrf_token, login, post

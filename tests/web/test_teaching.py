@@ -145,6 +145,27 @@ def test_grading_queue_marks_an_essay_and_the_student_sees_it(app):
     assert ids
 
 
+def test_the_teachers_view_of_an_attempt_gives_every_answer_in_words(app):
+    """Every type says its answer in words there, ordering included (that page once failed on an ordering answer)."""
+    from corroborate.items import element_id
+    f.world(app)
+    order = ["The third Moscow trial", "Kirov is murdered", "The first Moscow trial"]
+    match = {element_id("L:Goldman"): element_id("R:Soviet prosecutor"),
+             element_id("L:Davies"): element_id("R:US ambassador")}
+    attempt_id = finish_attempt(app, "student-a", {
+        "q-single": "a", "q-multiple": ["a", "c"], "q-tf": "false", "q-match": match,
+        "q-order": [element_id(text) for text in order], "q-short": "eight hundred",
+        "q-cloze": ["NKVD", "", "Zinovievists"]}, essay="Davies was there")
+    response = teacher_client(app).get(f"/teach/attempts/{attempt_id}")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200, page
+    for words in ("Rogovin", "Rogovin; Goldman&#39;s arrest figures", "False",
+                  "Goldman → Soviet prosecutor; Rogovin → —; Davies → US ambassador",
+                  "The third Moscow trial → Kirov is murdered → The first Moscow trial", "eight hundred",
+                  "NKVD ·  · Zinovievists", "Davies was there"):
+        assert words in page, words
+
+
 def test_gradebook_and_its_csv(app):
     ids = f.world(app)
     finish_attempt(app, "student-a", {"q-single": "a", "q-tf": "false"})

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ...curriculum.model import Module
-from ...quiz.items import Item
+from ...items import Item
 from .common import Sources
 from .csv_items import to_csv
 from .gift import to_gift

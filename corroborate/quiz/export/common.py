@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 
 from ...corpus.sources import Source
 from ...curriculum.model import SKILL_LABELS, Excerpt, Module
-from ...quiz.items import Item
+from ...items import Item
 
 Sources = Mapping[str, Source]
 

@@ -19,21 +19,23 @@ overall feedback (``<correctfeedback>`` etc., empty) and ``<shownumcorrect>``. A
 text, and saving them fails on PostgreSQL (``hintformat`` is NOT NULL). An essay leaves out the word limits and
 the attachments' file types and size, which Moodle's import then leaves unset (it takes no attachments anyway), and
 a cloze's ``<defaultgrade>`` is ignored by Moodle, which adds up the blanks' weights.
+
+The file, categories and the elements every question has are written here; what is particular to a type, by the
+type (``to_moodle_xml`` in ``corroborate/items/<type>.py``, with the :class:`Writer`'s helpers).
 """
 from __future__ import annotations
 
 import html
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from lxml import etree
 
 from ...curriculum.model import Module
-from ...quiz.items import Blank, Item
+from ...items import Item
 from .common import Sources, by_skill, category, choice_grades, general_feedback, literal, number
 
 Element = etree._Element
-ESSAY = {"responseformat": "editor", "responserequired": "1", "responsefieldlines": "15", "attachments": "0",
-         "attachmentsrequired": "0"}
 COMBINED_FEEDBACK = ("correctfeedback", "partiallycorrectfeedback", "incorrectfeedback")
 # An embedded answer's special characters: Moodle HTML-decodes the answer, then reads \} and \# as } and #.
 # "~" would end the answer and a backslash would stay in it, so they (and "/") go as character references, and
@@ -98,87 +100,45 @@ def _combined_feedback(shownumcorrect: str | None = None) -> list[Element]:
     return [_formatted(field, "") for field in COMBINED_FEEDBACK] + [shown]
 
 
+@dataclass(frozen=True)
+class Question:
+    """What an item type gives for its question: the Moodle question type, the question text (HTML), the elements
+    that follow the common ones, and the default mark when it is not the item's points."""
+
+    type: str
+    text: str
+    details: list[Element]
+    mark: float | None = None
+
+
+class Writer:
+    """What an item type's ``to_moodle_xml`` (in ``corroborate/items/<type>.py``) builds its question with."""
+
+    question = Question
+    text = staticmethod(_text)
+    formatted = staticmethod(_formatted)
+    fields = staticmethod(_fields)
+    answer = staticmethod(_answer)
+    combined_feedback = staticmethod(_combined_feedback)
+    embedded = staticmethod(embedded)
+    choice_grades = staticmethod(choice_grades)
+    literal = staticmethod(literal)
+    number = staticmethod(number)
+    sub = staticmethod(etree.SubElement)
+
+    @staticmethod
+    def html(text: str) -> str:
+        """A plain text of the model as HTML."""
+        return html.escape(text, quote=False)
+
+
 def _question(module: Module, item: Item, sources: Sources | None) -> Element:
-    qtype, text, details = BUILDERS[item.type](item)
-    question = etree.Element("question", type=qtype)
+    built = item.kind.to_moodle_xml(item, Writer)
+    question = etree.Element("question", type=built.type)
     etree.SubElement(question, "name").append(_text(item.id))
-    question.append(_formatted("questiontext", text))
+    question.append(_formatted("questiontext", built.text))
     question.append(_formatted("generalfeedback", general_feedback(module, item, sources)))
-    mark = len(item.blanks) * _blank_weight(item) if item.type == "cloze" else item.points
+    mark = item.points if built.mark is None else built.mark
     question.extend(_fields({"defaultgrade": number(mark), "penalty": "0.3333333", "hidden": "0", "idnumber": ""}))
-    question.extend(details)
+    question.extend(built.details)
     return question
-
-
-def _choices(item: Item) -> tuple[str, str, list[Element]]:
-    single = item.type == "single"
-    grades = {o.id: 100 if o.correct else 0 for o in item.options} if single else choice_grades(item)
-    settings = _fields({"single": "true" if single else "false", "shuffleanswers": "true", "answernumbering": "abc",
-                        "showstandardinstruction": "1"})
-    answers = [_answer(grades[o.id], html.escape(o.text, quote=False), o.feedback) for o in item.options]
-    return "multichoice", item.prompt, settings + _combined_feedback() + answers
-
-
-def _truefalse(item: Item) -> tuple[str, str, list[Element]]:
-    answers = [_answer(100 if o.correct else 0, o.id, o.feedback, "moodle_auto_format") for o in item.options]
-    return "truefalse", item.prompt, answers
-
-
-def _matching(item: Item) -> tuple[str, str, list[Element]]:
-    pairs = [(html.escape(p.left, quote=False), p.right) for p in item.pairs] + [("", d) for d in item.distractors]
-    subquestions = []
-    for left, right in pairs:
-        subquestion = _formatted("subquestion", left)
-        etree.SubElement(subquestion, "answer").append(_text(right))
-        subquestions.append(subquestion)
-    return "matching", item.prompt, _fields({"shuffleanswers": "true"}) + _combined_feedback() + subquestions
-
-
-def _ordering(item: Item) -> tuple[str, str, list[Element]]:
-    settings = _fields({"layouttype": "VERTICAL", "selecttype": "ALL", "selectcount": str(len(item.sequence)),
-                        "gradingtype": "RELATIVE_ALL_PREVIOUS_AND_NEXT", "showgrading": "SHOW",
-                        "numberingstyle": "none"})
-    answers = [_answer(n, html.escape(text, quote=False)) for n, text in enumerate(item.sequence, start=1)]
-    return "ordering", item.prompt, settings + _combined_feedback("1") + answers
-
-
-def _short(item: Item) -> tuple[str, str, list[Element]]:
-    answers = [_answer(100, literal(text), format="moodle_auto_format") for text in item.accept]
-    return "shortanswer", item.prompt, _fields({"usecase": "0"}) + answers
-
-
-def _blank_weight(item: Item) -> int:
-    """A cloze blank's weight: the item's points shared between its blanks when that is whole, else 1."""
-    share = item.points / len(item.blanks)
-    return int(share) if share >= 1 and share == int(share) else 1
-
-
-def _cloze(item: Item) -> tuple[str, str, list[Element]]:
-    weight = _blank_weight(item)
-    pieces = []
-    for piece in item.cloze:
-        if isinstance(piece, Blank):
-            pieces.append(f"{{{weight}:SHORTANSWER:" + "~".join("=" + embedded(a) for a in piece.accept) + "}")
-        else:
-            pieces.append(html.escape(piece, quote=False).replace("{", "&#123;"))
-    return "cloze", f"{item.prompt}<p>{''.join(pieces)}</p>", []
-
-
-def _essay(item: Item) -> tuple[str, str, list[Element]]:
-    levels = "".join(f"<h4>{html.escape(level.level.capitalize())} ({number(level.points)} points)</h4>"
-                     f"<p>{level.descriptor}</p><p><em>Sample answer:</em></p>{level.sample}"
-                     for level in item.rubric)
-    rubric = [_formatted("graderinfo", f"<h3>Rubric</h3>{levels}"), _formatted("responsetemplate", "")]
-    return "essay", item.prompt, _fields(ESSAY) + rubric
-
-
-BUILDERS = {
-    "single": _choices,
-    "multiple": _choices,
-    "truefalse": _truefalse,
-    "matching": _matching,
-    "ordering": _ordering,
-    "short": _short,
-    "cloze": _cloze,
-    "essay": _essay,
-}
