@@ -2,8 +2,8 @@
 
 In a module file: ``answer: true`` or ``false`` and optional ``feedback: {true: …, false: …}``; it becomes two
 options with the ids ``true`` and ``false`` (in that order, never shuffled), graded as a single choice. Exported as
-Moodle and GIFT ``truefalse`` and Canvas ``true_false_question``. The quiz page shows two radios
-(``items/truefalse.html``); quiz.js sends the checked one's value.
+Moodle and GIFT ``truefalse`` and Canvas ``true_false_question``. The quiz page shows two radios, drawn as a single
+choice's are (``items/single.html``); quiz.js sends the checked one's value.
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from .single import Single
 
 
 class TrueFalse(Single):
-    name, label, template = "truefalse", "True or false", "items/truefalse.html"
+    name, label = "truefalse", "True or false"          # drawn by the single choice's template
     fields = frozenset({"answer", "feedback"})
     qti_type = "true_false_question"
     shuffled = False
