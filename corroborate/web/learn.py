@@ -21,7 +21,7 @@ from .database import writing
 from .extensions import db
 from .forms import JoinAnotherForm
 from .models import Assignment, Attempt, Classroom, Enrollment, utcnow
-from .pagecache import Memo, hole, page_shell, site_header
+from .pagecache import LRU, MB, hole, page_shell, site_header
 from .state import module_or_404, unit
 
 bp = Blueprint("learn", __name__, url_prefix="/learn")
@@ -132,7 +132,7 @@ def take(attempt_id: int):
     return quiz_page(attempt, unit().module(assignment.module_id))
 
 
-_url_of_attempt = Memo(256)
+_url_of_attempt = LRU(MB, max_entries=256)
 _SOME_ATTEMPT = 9_876_543_210
 
 

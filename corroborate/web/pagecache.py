@@ -50,15 +50,13 @@ from werkzeug.wrappers import Request
 # are 5.7 MB of pages per audience (public, student, teacher), the lessons some 10 kB each: 40 MB keeps every shared
 # page for every audience, with room for twice the sources. Their bodies, as fragments, are 11 MB (str holds their
 # text at 2 bytes a character): 24 MB. A signed-in visitor (cookie and header) is under 2 kB: 8 MB keeps some 4,000
-# of them, and the oldest beyond that are rendered by Flask again. Together some 80 MB a worker, whatever is asked
-# (and MEMO_BYTES for each Memo).
+# of them, and the oldest beyond that are rendered by Flask again. Together some 80 MB a worker, whatever is asked.
 MB = 2**20
 PAGE_BYTES = 40 * MB
 FRAGMENT_BYTES = 24 * MB
 SHELL_BYTES = 4 * MB                # the site header per role and the quiz page per module version (some kB each)
 VISITOR_BYTES = 8 * MB
 PARAMS_BYTES = 1 * MB               # the query parameters each shared path reads: some 100 bytes a path
-MEMO_BYTES = 16 * MB                # each Memo (learn.py: unanswered questions, addresses of attempts)
 VISITOR_TTL = 600.0                 # seconds a visitor's header is served before Flask renders it afresh
 PUBLIC = "public"
 RENDERED = "corroborate.shared_page"        # WSGI environ key: what a shared page's render leaves for PageCache
@@ -131,13 +129,6 @@ class LRU:
         dropped = self._entries.pop(key, None)
         if dropped is not None:
             self.held -= dropped[1]
-
-
-class Memo(LRU):
-    """Values made once per key (``get(key, make)``), at most ``limit`` of them and ``MEMO_BYTES``."""
-
-    def __init__(self, limit: int):
-        super().__init__(MEMO_BYTES, max_entries=limit)
 
 
 _fragments = LRU(FRAGMENT_BYTES)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import render_template_string, request
 
 from corroborate.web import pagecache
-from corroborate.web.pagecache import LRU, Memo, shared_page, size_of
+from corroborate.web.pagecache import LRU, shared_page, size_of
 
 READER = "/sources/getty-naumov-1999"        # the longest source of the seeds: its reader page is about 2.2 MB
 
@@ -62,9 +62,8 @@ def test_the_byte_budget_drops_the_least_recently_used():
     assert cache.held == sum(size_of(key) + size_of(value) for key, (value, _) in cache._entries.items())
 
 
-def test_a_memo_is_bounded_by_count_and_bytes():
-    memo = Memo(3)
+def test_an_lru_can_be_bounded_by_count_too():
+    memo = LRU(pagecache.MB, max_entries=3)
     made = [memo.get(n, lambda n=n: str(n)) for n in range(5)]
     assert made == ["0", "1", "2", "3", "4"] and len(memo) == 3 and 0 not in memo
     assert memo.get(4, lambda: "made again") == "4"
-    assert memo.max_bytes == pagecache.MEMO_BYTES
