@@ -55,14 +55,15 @@ def new_class():
 @bp.get("/classes/<int:class_id>")
 @role_required("teacher")
 def classroom(class_id: int):
-    found = owned_class(class_id)
+    return _class_page(owned_class(class_id), RosterForm())
+
+
+def _class_page(found: Classroom, roster_form: RosterForm) -> str:
+    """The class page: its students (and which must wait to sign in), assignments and the roster form."""
     students = class_students(found.id)
-    return render_template("teach/classroom.html", classroom=found, students=students, modules=_modules(),
-                           roster_form=RosterForm(), waiting=throttle.waiting([s.username for s in students]))
-
-
-def _modules() -> dict:
-    return {m.id: m for m in unit().modules}
+    return render_template("teach/classroom.html", classroom=found, students=students,
+                           modules={m.id: m for m in unit().modules}, roster_form=roster_form,
+                           waiting=throttle.waiting([s.username for s in students]))
 
 
 @bp.route("/classes/<int:class_id>/rename", methods=["GET", "POST"])
@@ -100,9 +101,7 @@ def upload_roster(class_id: int):
         problems += [f"line {r.line}: the username “{r.username}” is taken" for r in taken]
         form.roster.errors.extend(problems)
     if form.errors:
-        students = class_students(found.id)
-        return render_template("teach/classroom.html", classroom=found, students=students, modules=_modules(),
-                               roster_form=form, waiting=throttle.waiting([s.username for s in students])), 400
+        return _class_page(found, form), 400
     passwords = [one_time_password() for _ in rows]
     hashes = [hash_password(password) for password in passwords]          # slow: before the write, not inside it
     slips = []
