@@ -59,8 +59,9 @@ def _marker(key: str) -> str:
 
 @huey.task()
 def render_handout(key: str, module_id: str, version: str, edition: str, form: str, paper: str,
-                   students: tuple[str, ...]) -> str:
-    """Render one handout into the shared handout cache; returns its file name."""
+                   students: tuple[str, ...]) -> dict:
+    """Render one handout into the shared handout cache: ``{"file": its name}``, or ``{"failed": why}`` for a
+    teacher to read (an unexpected error fails the job with Huey's own record of it)."""
     from .handouts.render import Request
     from .web.handouts import cache
     from .web.state import corpus, unit
@@ -69,9 +70,9 @@ def render_handout(key: str, module_id: str, version: str, edition: str, form: s
         with _app().app_context():
             module = unit().module(module_id)
             if module is None or module.version != version:
-                raise RuntimeError("The module has changed since this handout was asked for: ask for it again.")
+                return {"failed": "The module has changed since this handout was asked for: ask for it again."}
             request = Request(module, edition, form, paper, tuple(students))
-            return cache().ensure(request, {s.id: s for s in corpus().sources}).name
+            return {"file": cache().ensure(request, {s.id: s for s in corpus().sources}).name}
     finally:
         huey.delete(_marker(key))        # done or failed: the next request starts afresh
 
@@ -100,8 +101,8 @@ def job_state(job_id: str) -> tuple[str, str | None]:
     """("done", None), ("failed", reason) or ("waiting", None) for a job id from :func:`request_handout`."""
     try:
         result = huey.result(job_id, preserve=True)
-    except TaskException as error:       # huey keeps the exception as "RuntimeError('…')"; a person reads the message
-        raised = str(error.metadata.get("error", ""))
-        message = raised.partition("(")[2].rstrip(")").strip("'\"")
-        return "failed", message or "The handout could not be made."
-    return ("done", None) if result is not None else ("waiting", None)
+    except TaskException:
+        return "failed", "The handout could not be made: try again, and tell your administrator if it fails again."
+    if result is None:
+        return "waiting", None
+    return ("failed", result["failed"]) if "failed" in result else ("done", None)
