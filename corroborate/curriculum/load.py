@@ -17,7 +17,8 @@ import yaml
 
 from ..items import TYPES, Item, Level
 from . import yamlines
-from .model import (CLAIM_VALUES, SKILLS, Excerpt, Exercise, GlossaryEntry, Module, RubricLevel, TimelineEvent)
+from .model import (CLAIM_VALUES, SKILLS, Elision, Excerpt, Exercise, GlossaryEntry, Module, RubricLevel,
+                    TimelineEvent, TimingStep)
 
 ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
@@ -26,8 +27,12 @@ DEFAULT_LEVEL_POINTS = {"proficient": 3, "emergent": 2, "basic": 1}
 BODY_SECTIONS = {"context": "context", "teacher notes": "teacher_notes"}
 
 MODULE_KEYS = {"id", "title", "question", "level", "duration", "objectives", "claims", "glossary", "timeline",
-               "excerpts", "exercises", "items"}
-EXCERPT_KEYS = {"id", "source", "title", "headnote", "quote", "claims"}
+               "excerpts", "exercises", "items", "timing"}
+EXCERPT_KEYS = {"id", "source", "title", "author", "headnote", "quote", "claims", "elisions"}
+ELISION_KEYS = {"at", "cut", "why"}
+TIMING_KEYS = {"lesson", "minutes", "activity"}
+ELISION = re.compile(r"\[\s*(?:…|\.\s*\.\s*\.)\s*\]")
+DURATION = re.compile(r"^(\d+) lessons? of (\d+) minutes$")
 EXERCISE_KEYS = {"id", "skill", "title", "excerpts", "compare", "lines", "prompt", "rubric"}
 ITEM_KEYS = {"id", "type", "skill", "prompt", "excerpts", "points", "explanation"}     # and each type's own fields
 
@@ -158,6 +163,18 @@ class Fields:
             return default
         return float(value)
 
+    def whole(self, key: str) -> int | None:
+        """A required positive whole number (None, reported, when it is missing or is not one)."""
+        value = self.data.get(key)
+        if value is None:
+            self.report.error(self.line, f"{self.where}: missing '{key}'")
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            self.report.error(self.line_of(key), f"{self.where}: '{key}' should be a whole number above 0, "
+                                                 f"not {value!r}")
+            return None
+        return value
+
     def flag(self, key: str, default: bool = False) -> bool:
         value = self.data.get(key, default)
         if not isinstance(value, bool):
@@ -231,9 +248,83 @@ def load_module(path: Path, source_ids: set[str], display: str | None = None) ->
         exercises=tuple(e for e in exercises if e),
         items=tuple(i for i in items if i),
         path=where,
+        timing=tuple(_timing(fields, report)),
+        lines={**{key: fields.line_of(key) for key in fields.data}, "module": fields.line,
+               "body": body_line, **{name: _section_line(body, body_line, name) for name in BODY_SECTIONS.values()}},
     )
     _module_warnings(module, report, fields.line)
     return module, report.problems
+
+
+def _section_line(body: str, first_line: int, name: str) -> int:
+    """The line of a body section's heading (the body's first line when it has none)."""
+    for number, line in enumerate(body.splitlines(), start=first_line):
+        heading = re.match(r"^#\s+(.+?)\s*#*\s*$", line)
+        if heading and BODY_SECTIONS.get(heading[1].strip().casefold()) == name:
+            return number
+    return first_line
+
+
+def lessons(duration: str) -> tuple[int, int] | None:
+    """(number of lessons, minutes each) from a duration such as "2 lessons of 50 minutes"."""
+    match = DURATION.match(duration.strip())
+    if not match or int(match[1]) == 0 or int(match[2]) == 0:
+        return None
+    return int(match[1]), int(match[2])
+
+
+def _timing(fields: Fields, report: Report) -> list[TimingStep]:
+    """The lesson plan; its minutes must fill each lesson the duration gives, exactly."""
+    steps = []
+    if "timing" not in fields.data:
+        report.error(fields.line, "module: missing 'timing' (a list of {lesson: 1, minutes: 10, activity: ...} "
+                                  "steps whose minutes add up to each lesson's length)")
+        return steps
+    for value, line in fields.items("timing"):
+        entry = Fields(value, "timing step", report, line, TIMING_KEYS)
+        lesson, minutes, activity = entry.whole("lesson"), entry.whole("minutes"), entry.text("activity")
+        if lesson and minutes and activity:
+            steps.append(TimingStep(lesson, minutes, activity, entry.line))
+    duration = fields.data.get("duration")
+    plan = lessons(str(duration)) if isinstance(duration, str) else None
+    if duration is not None and plan is None:
+        report.error(fields.line_of("duration"), f"module: duration '{duration}' should read 'N lessons of M minutes' "
+                                                 f"(or '1 lesson of M minutes') so that the timing can be checked")
+    if plan is None or not steps:
+        return steps
+    count, length = plan
+    timing_line = fields.line_of("timing")
+    for step in steps:
+        if step.lesson > count:
+            report.error(step.line, f"timing: lesson {step.lesson} is beyond the duration ({duration}); "
+                                    f"number lessons 1 to {count}")
+    for lesson in range(1, count + 1):
+        total = sum(step.minutes for step in steps if step.lesson == lesson)
+        if total != length:
+            first = next((step.line for step in steps if step.lesson == lesson), timing_line)
+            report.error(first, f"timing: lesson {lesson} adds up to {total} minutes, but the duration gives "
+                                f"{length} minutes per lesson; make its steps add up to exactly {length}")
+    return steps
+
+
+def _elisions(fields: Fields, where: str, quote: str | None, report: Report) -> tuple[Elision, ...]:
+    """The notes on the quotation's cuts: each names a ``[…]`` by its position and says what went and why."""
+    notes, seen = [], set()
+    cuts = len(ELISION.findall(quote or ""))
+    for value, line in fields.items("elisions", required=False):
+        entry = Fields(value, f"{where}: elision", report, line, ELISION_KEYS)
+        at, cut, why = entry.whole("at"), entry.text("cut"), entry.text("why")
+        if at and quote is not None and at > cuts:
+            report.error(entry.line_of("at"), f"{where}: elision at {at}, but the quotation has "
+                                              f"{cuts} '[…]'; 'at' counts the quotation's '[…]' from 1")
+            continue
+        if at in seen:
+            report.error(entry.line_of("at"), f"{where}: elision {at} has two notes; keep one")
+            continue
+        if at and cut and why:
+            seen.add(at)
+            notes.append(Elision(at, cut, why, entry.line))
+    return tuple(sorted(notes, key=lambda note: note.at))
 
 
 def _name(kind: str, value: object) -> str:
@@ -340,10 +431,13 @@ def _excerpt(value, line, report, source_ids, claims, ids) -> Excerpt | None:
             report.error(fields.line_of("claims"), f"{where}: claim '{claim}' should be yes, no or partly")
         else:
             tags[claim] = position
+    author = fields.text("author", required=False, default=None)
+    elisions = _elisions(fields, where, quote, report)
     if not (ok and quote and headnote):
         return None
     return Excerpt(excerpt_id, source, quote, headnote, fields.text("title", required=False, default=None), tags,
-                   line=fields.line_of("quote"))
+                   line=fields.line_of("quote"), author=author, elisions=elisions,
+                   headnote_line=fields.line_of("headnote"))
 
 
 def _rubric(fields: Fields, where: str, report: Report, with_points: bool) -> tuple:
@@ -437,6 +531,7 @@ def _item(value, line, report, excerpt_ids, ids) -> Item | None:
         points=fields.number("points", 1.0),
         excerpts=_references(fields, "excerpts", where, excerpt_ids, report, required=False),
         explanation=fields.text("explanation", required=False, default=None), line=fields.line,
+        title=fields.text("title", required=False, default=None),
     )
     if not (ok and kind):
         return None

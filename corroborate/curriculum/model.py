@@ -49,6 +49,26 @@ class Locator:
 
 
 @dataclass(frozen=True)
+class Elision:
+    """The author's note on one ``[…]`` of a quotation: what the cut removed and why it can go."""
+
+    at: int          # 1-based position of the ``[…]`` in the quotation
+    cut: str
+    why: str
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class TimingStep:
+    """One step of a lesson plan: in lesson ``lesson``, ``minutes`` of ``activity``."""
+
+    lesson: int
+    minutes: int
+    activity: str
+    line: int = 0
+
+
+@dataclass(frozen=True)
 class Excerpt:
     id: str
     source: str
@@ -58,6 +78,9 @@ class Excerpt:
     claims: dict[str, str] = field(default_factory=dict)
     locator: Locator | None = None
     line: int = 0
+    author: str | None = None                  # who wrote the document, when not the author of the book printing it
+    elisions: tuple[Elision, ...] = ()
+    headnote_line: int = 0
 
     @property
     def word_count(self) -> int:
@@ -103,6 +126,8 @@ class Module:
     items: tuple[Item, ...]
     path: str = ""
     version: str = ""
+    timing: tuple[TimingStep, ...] = ()
+    lines: dict[str, int] = field(default_factory=dict)    # line of each front-matter field and body section
 
     def excerpt(self, excerpt_id: str) -> Excerpt:
         return next(e for e in self.excerpts if e.id == excerpt_id)

@@ -13,6 +13,8 @@ def item_json(item: Item) -> dict:
     data = {"id": item.id, "type": item.type, "prompt": item.prompt, "skill": item.skill, "points": item.points,
             "excerpts": list(item.excerpts), "explanation": item.explanation, "key": item.key(),
             "generated": item.generated}
+    if item.title:                  # only when written: snapshots stored before titles read back unchanged
+        data["title"] = item.title
     data.update(item.kind.to_json(item))
     return data
 
@@ -24,8 +26,10 @@ def module_json(module: Module, with_version: bool = True) -> dict:
         "teacher_notes": module.teacher_notes, "claims": module.claims,
         "glossary": [asdict(g) for g in module.glossary],
         "timeline": [asdict(t) for t in module.timeline],
+        "timing": [{"lesson": t.lesson, "minutes": t.minutes, "activity": t.activity} for t in module.timing],
         "excerpts": [
-            {"id": e.id, "source": e.source, "title": e.title, "text": e.quote, "headnote": e.headnote,
+            {"id": e.id, "source": e.source, "title": e.title, "author": e.author, "text": e.quote,
+             "headnote": e.headnote, "elisions": [{"at": n.at, "cut": n.cut, "why": n.why} for n in e.elisions],
              "claims": e.claims, "passage": e.locator.passage if e.locator else None,
              "passages": list(e.locator.passages) if e.locator else [],
              "start": e.locator.start if e.locator else None, "end": e.locator.end if e.locator else None,
@@ -57,5 +61,5 @@ def item_from_json(data: dict) -> Item:
     return kind.item_class(
         id=data["id"], type=data["type"], prompt=data["prompt"], skill=data["skill"], points=data["points"],
         excerpts=tuple(data.get("excerpts", ())), explanation=data.get("explanation"),
-        generated=data.get("generated", False), **kind.from_json(data),
+        generated=data.get("generated", False), title=data.get("title"), **kind.from_json(data),
     )

@@ -82,7 +82,42 @@ CASES = {
         "quote: On [2] March 1938 the third", "quote: On 2 March 1938 the third",
         "curriculum/sample.md:32: excerpt 'third-trial': the source's text is emended here",
     ),
-    "missing section": ("# Teacher notes\n", "# Notes for teachers\n", "curriculum/sample.md:116: unknown section '# Notes for teachers'"),
+    "missing section": ("# Teacher notes\n", "# Notes for teachers\n", "curriculum/sample.md:120: unknown section '# Notes for teachers'"),
+    "timing does not fill a lesson": (
+        "  - {lesson: 1, minutes: 10, activity: Plenary.}\n", "  - {lesson: 1, minutes: 20, activity: Plenary.}\n",
+        "curriculum/sample.md:111: timing: lesson 1 adds up to 60 minutes, but the duration gives 50 minutes",
+    ),
+    "timing for a lesson the duration does not have": (
+        "  - {lesson: 1, minutes: 10, activity: Plenary.}\n", "  - {lesson: 2, minutes: 10, activity: Plenary.}\n",
+        "curriculum/sample.md:113: timing: lesson 2 is beyond the duration (1 lesson of 50 minutes)",
+    ),
+    "timing with minutes that are not a number": (
+        "minutes: 30, activity: Read", "minutes: half an hour, activity: Read",
+        "curriculum/sample.md:112: timing step: 'minutes' should be a whole number above 0, not 'half an hour'",
+    ),
+    "no timing": (
+        "timing:\n  - {lesson: 1, minutes: 10, activity: \"Starter: what makes a source disagree?\"}\n"
+        "  - {lesson: 1, minutes: 30, activity: Read the documents and answer the quiz.}\n"
+        "  - {lesson: 1, minutes: 10, activity: Plenary.}\n", "",
+        "curriculum/sample.md:2: module: missing 'timing'",
+    ),
+    "duration without minutes": (
+        "duration: 1 lesson of 50 minutes", "duration: 1 lesson",
+        "curriculum/sample.md:6: module: duration '1 lesson' should read 'N lessons of M minutes'",
+    ),
+    "author that is not text": (
+        "    source: rogovin-2009\n", "    source: rogovin-2009\n    author: [Rogovin, Trotsky]\n",
+        "curriculum/sample.md:35: excerpt 'bait': 'author' should be text",
+    ),
+    "elision beyond the quotation's cuts": (
+        "    claims: {trial-genuine: no}", "    claims: {trial-genuine: no}\n    elisions:\n"
+        "      - {at: 2, cut: the trial's name, why: the headnote names it}",
+        "curriculum/sample.md:39: excerpt 'bait': elision at 2, but the quotation has 1 '[…]'",
+    ),
+    "elision without a reason": (
+        "    claims: {trial-genuine: no}", "    claims: {trial-genuine: no}\n    elisions:\n      - {at: 1, cut: a name}",
+        "curriculum/sample.md:39: excerpt 'bait': elision: missing 'why'",
+    ),
 }
 
 
