@@ -19,6 +19,7 @@ import yaml
 
 from ..corpus.store import Corpus
 from . import yamlines
+from .gates import gate_problems
 from .load import Problem, Report, load_module
 from .markup import mark_terms, render
 from .model import Exercise, Module, Unit
@@ -100,6 +101,7 @@ def load_all(directory: Path, corpus: Corpus, display: str = "curriculum",
             if module is not None:
                 module, located = locate_excerpts(module, corpus)
                 found += located
+                found += gate_problems(module, corpus, path)
                 if not any(p.severity == "error" for p in found):
                     module = finish(module)
             if cached:
