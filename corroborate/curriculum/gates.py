@@ -46,7 +46,7 @@ HEDGES = re.compile(
     r"possible|possibly|perhaps|might|probably|probable|likely|unlikely|allegedly|alleged|suggest(?:s|ed|ion)?|"
     r"doubt(?:s|ed|ful)?|uncertain|unclear|presumably|reportedly)\b|\bmay\b(?!\s+\d)|^May\b(?!\s+\d)",
     re.IGNORECASE | re.MULTILINE)
-MONTH_MAY = re.compile(r"\bMay\b")
+NEGATION = re.compile(r"not|no|never|nothing|none|neither|nor|cannot|\w+n't", re.IGNORECASE)
 SENTENCE = re.compile(r"(?<=[.!?])[\"”’)]?\s+")
 NOT_PEOPLE = frozenset("""The A An Who Whom Whose Why How What When Where Which Was Were Did Do Does Is Are And Or
 January February March April May June July August September October November December Monday Tuesday Wednesday
@@ -154,13 +154,19 @@ def _why_flagged(sentence: str, names: set[str]) -> list[str]:
 
 
 def flagged_sentences(removed: str, names: set[str]) -> list[tuple[str, list[str]]]:
-    """The sentences of removed text that name a person of the question or carry a negation or hedge."""
+    """The sentences of removed text that name a person of the question or carry a negation or hedge: those naming
+    a person first, then those with a hedge, then those with a bare negation (each group in reading order)."""
     flagged = []
     for sentence in SENTENCE.split(" ".join(removed.split())):
         reasons = _why_flagged(sentence, names)
         if reasons:
             flagged.append((sentence, reasons))
-    return flagged
+
+    def weight(entry: tuple[str, list[str]]) -> int:
+        if entry[1][0].startswith("names "):
+            return 0
+        return 2 if all(NEGATION.fullmatch(m[0]) for m in HEDGES.finditer(entry[0])) else 1
+    return sorted(flagged, key=weight)
 
 
 def _opening(sentence: str, count: int = 12) -> str:
@@ -254,7 +260,7 @@ def _ids(items) -> str:
 
 def _key_is_longest(item) -> bool:
     key = next((o for o in item.options if o.correct), None)
-    return key is not None and all(len(key.text) >= len(o.text) for o in item.options)
+    return key is not None and all(len(key.text) > len(o.text) for o in item.options if o is not key)
 
 
 def _is_name(answer: str) -> bool:
