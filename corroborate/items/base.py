@@ -15,6 +15,7 @@ Plain Python: no Flask, and nothing from ``curriculum`` or ``quiz``, which both 
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 import unicodedata
 from abc import ABC, abstractmethod
@@ -43,6 +44,25 @@ def normalize_answer(text: str) -> str:
     text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
     text = re.sub(r"[^\w\s]", " ", text)
     return " ".join(text.split())
+
+
+TITLE_LENGTH = 60
+_TAG = re.compile(r"<[^>]*>")
+
+
+def plain_text(markup: str) -> str:
+    """HTML (a built prompt) as plain text on one line: tags dropped, entities decoded, spaces joined."""
+    return " ".join(html.unescape(_TAG.sub(" ", markup or "")).split())
+
+
+def title_from(prompt: str, limit: int = TITLE_LENGTH) -> str:
+    """A short title from a prompt: its first words up to ``limit`` characters, cut between words (never inside
+    one) and marked "…" when cut."""
+    text = plain_text(prompt)
+    if len(text) <= limit:
+        return text
+    cut = text[:limit + 1].rsplit(" ", 1)[0] if " " in text[:limit + 1] else text[:limit]
+    return cut.rstrip(" ,;:.-–—(") + "…"
 
 
 @dataclass(frozen=True)
@@ -89,6 +109,7 @@ class Item:
     points: float = 1.0
     excerpts: tuple[str, ...] = ()
     explanation: str | None = None
+    title: str | None = None                      # a short label; derived from the prompt when absent
     options: tuple[Option, ...] = ()              # single, multiple, truefalse
     pairs: tuple[Pair, ...] = ()                  # matching
     distractors: tuple[str, ...] = ()             # matching: extra right-hand options
@@ -103,6 +124,11 @@ class Item:
     def kind(self) -> ItemType:
         """This item's type: how it is graded, shown, printed and exported."""
         return TYPES[self.type]
+
+    @property
+    def short_title(self) -> str:
+        """The item's short title: its ``title:``, else the first words of its prompt (:func:`title_from`)."""
+        return self.title or title_from(self.prompt)
 
     @property
     def blanks(self) -> list[Blank]:

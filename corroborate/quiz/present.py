@@ -54,3 +54,9 @@ def student_item(item: Item, layout: dict) -> dict:
     return {"id": item.id, "type": item.type, "prompt": item.prompt, "points": item.points, "skill": item.skill,
             **item.kind.student_view(item, layout)}
 
+
+
+def review_item(item: Item, layout: dict) -> dict:
+    """The item as an attempt showed it (its order of choices and elements) in the written ids, which stored
+    answers use: for the review of a submitted attempt, never for the quiz page."""
+    return student_item(item, {**layout, "aliases": {}})

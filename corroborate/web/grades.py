@@ -12,17 +12,21 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import contains_eager, joinedload, load_only, selectinload
 
 from ..csvsafe import Writer
-from ..curriculum.markup import plain
 from ..curriculum.model import SKILL_LABELS
+from ..items import rubric_score
+from ..items.base import title_from
+from ..items.labels import in_label_order, item_labels
 from ..quiz.analysis import bar_chart_svg, item_stats, mastery
-from ..items import grade, rubric_score
 from . import attempts as engine
+from . import clock
 from .access import (class_students, owned_assignment, owned_attempt, owned_class, owned_response, role_required,
                      safe_next)
 from .database import writing
 from .downloads import attachment
 from .extensions import db
 from .models import Assignment, Attempt, Classroom, utcnow
+from .reviewing import answer_rows
+from .standing import points, standing, waiting_responses
 from .state import unit
 
 bp = Blueprint("grades", __name__, url_prefix="/teach")
@@ -51,9 +55,10 @@ def gradebook_rows(classroom: Classroom):
         cells = []
         for assignment in columns:
             mine = attempts.get((student.id, assignment.id), [])
+            pending = sum(a.pending for a in mine if a.submitted)
             cells.append({"status": engine.status_of(assignment, mine, now),
                           "score": engine.final_score(mine, assignment.grading_method),
-                          "pending": sum(a.pending for a in mine if a.submitted)})
+                          "pending": pending, "provisional": pending > 0})
         rows.append((student, cells))
     return columns, rows
 
@@ -64,23 +69,42 @@ def gradebook(class_id: int):
     classroom = owned_class(class_id)
     columns, rows = gradebook_rows(classroom)
     return render_template("grades/gradebook.html", classroom=classroom, columns=columns, rows=rows,
-                           titles=_titles())
+                           titles=_titles(), provisional=any(c["provisional"] for _, cells in rows for c in cells))
+
+
+CSV_STATUS = {"todo": "not submitted", "in-progress": "in progress", "overdue": "missing", "upcoming": "not open yet",
+              "done": "final"}
+
+
+def csv_status(cell: dict) -> str:
+    """A gradebook cell's status in the CSV: "final" only when the percentage is the grade."""
+    if cell["provisional"]:
+        return f"provisional: {cell['pending']} written answer{'s' if cell['pending'] != 1 else ''} to mark"
+    return CSV_STATUS[cell["status"]] if cell["score"] is not None or cell["status"] != "done" else "final"
 
 
 @bp.get("/classes/<int:class_id>/gradebook.csv")
 @role_required("teacher")
 def gradebook_csv(class_id: int):
-    """One row per student: username and name, then one column per assignment (percent, empty when ungraded)."""
+    """One row per student: username and name, then two columns per assignment: the percentage (empty while
+    ungraded, and while any written answer waits for a mark: an LMS import takes an empty cell as no grade, never a
+    provisional figure as a final one) and its status ("final", "provisional: 1 written answer to mark", …)."""
     classroom = owned_class(class_id)
     columns, rows = gradebook_rows(classroom)
     titles = _titles()
     out = io.StringIO()
     writer = Writer(out, lineterminator="\r\n")
-    writer.writerow(["Username", "Name"] + [f"{titles.get(a.module_id, a.module_id)} (due {a.due_at:%Y-%m-%d}) [%]"
-                                            for a in columns])
+    header = ["Username", "Name"]
+    for a in columns:
+        name = f"{titles.get(a.module_id, a.module_id)} (due {clock.to_local(a.due_at):%Y-%m-%d})"
+        header += [f"{name} [%]", f"{name} status"]
+    writer.writerow(header)
     for student, cells in rows:
-        writer.writerow([student.username, student.name] +
-                        ["" if c["score"] is None else f"{c['score']:.1f}" for c in cells])
+        line = [student.username, student.name]
+        for c in cells:
+            final = c["score"] is not None and not c["provisional"]
+            line += [f"{c['score']:.1f}" if final else "", csv_status(c)]
+        writer.writerow(line)
     filename = f"grades-{classroom.name}.csv".replace(" ", "-")
     return HttpResponse("\ufeff" + out.getvalue(), mimetype="text/csv; charset=utf-8",
                         headers={"Content-Disposition": attachment(filename)})
@@ -104,34 +128,79 @@ SUBMITTED = (select(Attempt).where(Attempt.assignment_id == bindparam("assignmen
              .options(joinedload(Attempt.student), selectinload(Attempt.responses)))
 
 
+def _analysed(assignment: Assignment, which: str):
+    """(every submitted attempt, the attempts analysed, their items in label order, the labels)."""
+    everyone = db.session.scalars(SUBMITTED, {"assignment": assignment.id}).all()
+    analysed = [a for a in everyone if a.number == 1] if which == "first" else \
+        list({a.student_id: a for a in everyone}.values())          # last submitted attempt per student
+    items, labels = [], {}
+    if analysed:
+        version = analysed[0].module_version
+        snapshot = engine.snapshot_items(version)
+        labels = item_labels(snapshot.values())
+        items = in_label_order(snapshot.values(), labels)
+        analysed = [a for a in analysed if a.module_version == version]
+    return everyone, analysed, items, labels
+
+
+FEW_ANSWERS = 10        # below this many answers, facility and discrimination say little
+
+
 @bp.get("/assignments/<int:assignment_id>/results")
 @role_required("teacher")
 def results(assignment_id: int):
     assignment = owned_assignment(assignment_id)
     module = unit().module(assignment.module_id)
-    which = request.args.get("attempts", "first")
-    everyone = db.session.scalars(SUBMITTED, {"assignment": assignment.id}).all()
-    analysed = [a for a in everyone if a.number == 1] if which == "first" else \
-        list({a.student_id: a for a in everyone}.values())          # last submitted attempt per student
-    items = []
-    if analysed:
-        version = analysed[0].module_version
-        items = list(engine.snapshot_items(version).values())
-        analysed = [a for a in analysed if a.module_version == version]
+    which = "last" if request.args.get("attempts") == "last" else "first"
+    everyone, analysed, items, labels = _analysed(assignment, which)
     scores, choices = _answers(analysed)
     stats = item_stats(items, scores, choices)
-    labels = {i.id: f"Q{n}" for n, i in enumerate(items, start=1)}
     skills = mastery(items, scores)
     class_skills = {skill: _mean([s.get(skill) for s in skills.values()]) for skill in SKILL_LABELS}
-    by_student = {}
+    by_student, standings = {}, {}
     for attempt in everyone:
         by_student.setdefault(attempt.student, []).append(attempt)
+        standings[attempt.id] = standing(attempt, engine.snapshot_items(attempt.module_version))
+    provisional = {s.id for s, mine in by_student.items() if any(standings[a.id].provisional for a in mine)}
     return render_template(
         "grades/results.html", assignment=assignment, module=module, which=which, items=items,
         stats=dict(zip([i.id for i in items], stats)), labels=labels,
-        chart=Markup(bar_chart_svg(stats, labels)) if items else "", skills=skills, class_skills=class_skills,
-        by_student=by_student, roster=class_students(assignment.classroom_id), plain=plain,
+        chart=Markup(bar_chart_svg(stats, {i: str(label) for i, label in labels.items()})) if items else "",
+        skills=skills, class_skills=class_skills, by_student=by_student, standings=standings,
+        provisional=provisional, roster=class_students(assignment.classroom_id), option_text=title_from,
+        few=max((s.answered for s in stats), default=0) < FEW_ANSWERS, few_answers=FEW_ANSWERS,
         final={s.id: engine.final_score(a, assignment.grading_method) for s, a in by_student.items()})
+
+
+@bp.get("/assignments/<int:assignment_id>/results.csv")
+@role_required("teacher")
+def results_csv(assignment_id: int):
+    """Every submitted attempt, a row each: its status and points, then the points on each question under its
+    label (empty while a written answer waits for a mark)."""
+    assignment = owned_assignment(assignment_id)
+    everyone, _, items, labels = _analysed(assignment, "first")
+    out = io.StringIO()
+    writer = Writer(out, lineterminator="\r\n")
+    writer.writerow(["Username", "Name", "Attempt", "Status", "Points", "Out of"] + [str(labels[i.id]) for i in items])
+    for attempt in everyone:
+        snapshot = engine.snapshot_items(attempt.module_version)
+        where = standing(attempt, snapshot)
+        marks = {r.item_id: r.score for r in attempt.responses}
+        waiting = {r.item_id for r in waiting_responses(attempt, snapshot)}
+        writer.writerow([attempt.student.username, attempt.student.name, attempt.number,
+                         f"provisional: {where.words(teacher=True)}" if where.provisional else "final",
+                         points(where.earned), points(where.possible)] +
+                        [_item_points(i, marks, waiting) for i in items])
+    filename = f"results-{assignment.module_id}-{assignment.classroom.name}.csv".replace(" ", "-")
+    return HttpResponse("\ufeff" + out.getvalue(), mimetype="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": attachment(filename)})
+
+
+def _item_points(item, marks: dict, waiting: set[str]) -> str:
+    """Points on one question: empty while a written answer waits for a mark; 0 when nothing was answered."""
+    if item.id in waiting:
+        return ""
+    return points((marks.get(item.id) or 0.0) * item.points)
 
 
 def _mean(values):
@@ -142,19 +211,12 @@ def _mean(values):
 @bp.get("/attempts/<int:attempt_id>")
 @role_required("teacher")
 def attempt(attempt_id: int):
+    """A student's attempt: every answer beside the key, marked, with a marking form under each written answer."""
     found = owned_attempt(attempt_id)
     items = engine.snapshot_items(found.module_version)
-    layout = json.loads(found.layout)
-    answers = {r.item_id: r for r in found.responses}
-    rows = []
-    for item_id in layout["items"]:
-        item = items[item_id]
-        response = answers.get(item_id)
-        value = json.loads(response.value) if response else None
-        rows.append({"item": item, "response": response, "value": value,
-                     "result": grade(item, value) if value is not None and not item.manual else None})
-    return render_template("grades/attempt.html", attempt=found, rows=rows, module=unit().module(
-        found.assignment.module_id))
+    return render_template("grades/attempt.html", attempt=found, rows=answer_rows(found, items, key=True, teacher=True),
+                           standing=standing(found, items) if found.submitted else None,
+                           module=unit().module(found.assignment.module_id))
 
 
 TO_MARK = (select(Attempt).join(Attempt.assignment).join(Assignment.classroom)
@@ -164,36 +226,82 @@ TO_MARK = (select(Attempt).join(Attempt.assignment).join(Assignment.classroom)
                     joinedload(Attempt.student), selectinload(Attempt.responses)))
 
 
+def _waiting() -> list[dict]:
+    """Every written answer waiting for a mark in the teacher's classes, oldest submission first."""
+    entries = []
+    for found in db.session.scalars(TO_MARK, {"teacher": current_user.id}):
+        items = engine.snapshot_items(found.module_version)
+        labels = item_labels(items.values())
+        for response in waiting_responses(found, items):
+            entries.append({"attempt": found, "item": items[response.item_id], "label": labels[response.item_id],
+                            "response": response, "value": json.loads(response.value)})
+    return entries
+
+
 @bp.get("/grading")
 @role_required("teacher")
 def queue():
-    """Written answers waiting for a mark, oldest first, across the teacher's classes."""
-    pending = []
-    for found in db.session.scalars(TO_MARK, {"teacher": current_user.id}):
-        items = engine.snapshot_items(found.module_version)
-        for response in found.responses:
-            item = items.get(response.item_id)
-            if item is not None and item.manual and response.score is None and json.loads(response.value):
-                pending.append({"attempt": found, "item": item, "response": response,
-                                "value": json.loads(response.value)})
-    return render_template("grades/queue.html", pending=pending, titles=_titles())
+    """Written answers waiting for a mark, oldest first, across the teacher's classes; ``?class=`` and
+    ``?assignment=`` narrow it, and the form lists how many wait under each choice."""
+    everything = _waiting()
+    class_id = request.args.get("class", type=int)
+    assignment_id = request.args.get("assignment", type=int)
+    classes, assignments = {}, {}
+    for entry in everything:
+        found = entry["attempt"].assignment
+        classes.setdefault(found.classroom, []).append(entry)
+        if class_id in (None, found.classroom_id):
+            assignments.setdefault(found, []).append(entry)
+    shown = [e for e in everything if class_id in (None, e["attempt"].assignment.classroom_id)
+             and assignment_id in (None, e["attempt"].assignment_id)]
+    return render_template("grades/queue.html", pending=shown, total=len(everything), titles=_titles(),
+                           classes={c: len(e) for c, e in sorted(classes.items(), key=lambda x: x[0].name)},
+                           assignments={a: len(e) for a, e in assignments.items()},
+                           class_id=class_id, assignment_id=assignment_id, back=request.full_path.rstrip("?"))
+
+
+def _typed_mark(item) -> tuple[dict, float | None, str | None]:
+    """(what the teacher typed, the score it gives as a fraction of the item's points, or the reason it cannot be
+    saved). Points typed count over a level; "zero" is no credit."""
+    typed = {"level": request.form.get("level", ""), "points": (request.form.get("points") or "").strip(),
+             "comment": (request.form.get("comment") or "")[:5000]}
+    if typed["points"]:
+        typed["level"] = "points"
+        try:
+            given = float(typed["points"].replace(",", "."))
+        except ValueError:
+            given = -1.0
+        if not 0 <= given <= item.points:
+            return typed, None, f"Give points from 0 to {points(item.points)}."
+        return typed, given / item.points if item.points else 0.0, None
+    if typed["level"] == "zero":
+        return typed, 0.0, None
+    if typed["level"] in {lv.level for lv in item.rubric}:
+        return typed, rubric_score(item, typed["level"]), None
+    if typed["level"] == "points":
+        return typed, None, f"Type the points (0 to {points(item.points)}), or choose a level."
+    return typed, None, "Choose a rubric level, no credit, or type the points before saving the mark."
 
 
 @bp.post("/responses/<int:response_id>/grade")
 @role_required("teacher")
 def grade_response(response_id: int):
+    """Mark (or mark again) a written answer; a mark that cannot be saved is shown again with what was typed."""
     response = owned_response(response_id)
     item = engine.snapshot_items(response.attempt.module_version).get(response.item_id)
-    level = request.form.get("level")
     back = safe_next(request.form.get("back"), url_for("grades.queue"))
-    if item is None or not item.manual or level not in {lv.level for lv in item.rubric}:
-        flash("Choose a rubric level before saving the mark.", "error")
+    if item is None or not item.manual:
+        flash("Only written answers are marked by hand.", "error")
         return redirect(back)
+    typed, score, problem = _typed_mark(item)
+    if problem:
+        return render_template("grades/mark.html", response=response, item=item, back=back, error=problem,
+                               typed=typed, value=json.loads(response.value)), 400
     with writing():
-        response.rubric_level = level
-        response.score = rubric_score(item, level)
-        response.comment = (request.form.get("comment") or "").strip()[:5000] or None
+        response.rubric_level = typed["level"] if typed["level"] in {lv.level for lv in item.rubric} else None
+        response.score = score
+        response.comment = typed["comment"].strip() or None
         response.graded_at = utcnow()
         engine.total_attempt(response.attempt)
-    flash(f"Marked {level} for {response.attempt.student.name}.")
+    flash(f"Saved {points(score * item.points)} of {points(item.points)} points for {response.attempt.student.name}.")
     return redirect(back)

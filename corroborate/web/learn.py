@@ -12,7 +12,6 @@ from markupsafe import Markup, escape
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import load_only, selectinload
 
-from ..items import grade
 from ..items.questions import questions_html
 from ..quiz.present import shown_answer, student_item
 from . import attempts as engine
@@ -22,6 +21,8 @@ from .extensions import db
 from .forms import JoinAnotherForm
 from .models import Assignment, Attempt, Classroom, Enrollment, utcnow
 from .pagecache import LRU, MB, hole, page_shell, site_header
+from .reviewing import answer_rows
+from .standing import standing
 from .state import module_or_404, unit
 
 bp = Blueprint("learn", __name__, url_prefix="/learn")
@@ -196,21 +197,14 @@ def submit_form(attempt_id: int):
 @bp.get("/attempts/<int:attempt_id>/review")
 @role_required("student")
 def review(attempt_id: int):
+    """The student's answers, in the order of the items' labels; the key, marks, feedback and score only when the
+    review policy allows them."""
     attempt = own_attempt(attempt_id)
     assignment = student_assignment(attempt.assignment_id)
     if not attempt.submitted:
         return redirect(url_for("learn.take", attempt_id=attempt.id))
     allowed = engine.review_allowed(assignment)
-    rows = []
-    if allowed:
-        items = engine.snapshot_items(attempt.module_version)
-        layout = json.loads(attempt.layout)
-        answers = {r.item_id: r for r in attempt.responses}
-        for item_id in layout["items"]:
-            item = items[item_id]
-            response = answers.get(item_id)
-            value = json.loads(response.value) if response else None
-            result = grade(item, value) if value is not None else None
-            rows.append({"item": item, "view": student_item(item, layout), "value": value, "result": result,
-                         "response": response})
-    return render_template("learn/review.html", attempt=attempt, assignment=assignment, allowed=allowed, rows=rows)
+    items = engine.snapshot_items(attempt.module_version)
+    return render_template("learn/review.html", attempt=attempt, assignment=assignment, allowed=allowed,
+                           rows=answer_rows(attempt, items, key=allowed),
+                           standing=standing(attempt, items) if allowed else None)
