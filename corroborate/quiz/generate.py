@@ -61,15 +61,29 @@ def _choice(kind: str, key: str, prompt: str, skill: str, right: str, wrong: lis
 
 
 def attribution(module: Module, sources: dict[str, Source], rng: random.Random) -> Iterator[Item]:
-    """Which source is this passage from? And, for quotations in a compilation, who originally wrote them?"""
+    """Which source is this passage from? Who wrote a document that a book prints (the excerpt's ``author``, never
+    the book's authors)? And, for quotations in a compilation, who originally wrote them?"""
     labels = [sources[s].label for s in module.sources]
     for excerpt in module.excerpts:
         source = sources[excerpt.source]
+        if excerpt.author:
+            explanation = (f"It was written by {html.escape(excerpt.author)} and is printed in {source.label}, "
+                           f"{source.kind}: {html.escape(source.byline)} printed it, but did not write it.")
+        else:
+            explanation = f"It was written by {html.escape(source.byline)}: {source.label}, {source.kind}."
         item = _choice("source", excerpt.id, f"Which source is this passage from? “{_snippet(excerpt.quote)}”",
                        "sourcing", source.label, [lbl for lbl in labels if lbl != source.label], rng, (excerpt.id,),
-                       f"It comes from {source.label}, {source.kind}.")
+                       explanation)
         if item:
             yield item
+        if excerpt.author:
+            writers = [e.author for e in module.excerpts if e.author and e.author != excerpt.author]
+            item = _choice("writer", excerpt.id, f"This document is printed in {source.label}. Who wrote it? "
+                           f"“{_snippet(excerpt.quote)}”", "sourcing", excerpt.author,
+                           [source.byline, *writers, *(sources[s].byline for s in module.sources)], rng,
+                           (excerpt.id,), explanation)
+            if item:
+                yield item
     records = [e for e in module.excerpts if e.locator and e.locator.citation and e.locator.citation.get("author")]
     authors = list(dict.fromkeys(_author(e.locator.citation["author"]) for e in records))
     for excerpt in records:
@@ -133,12 +147,18 @@ def sourcing(module: Module, sources: dict[str, Source], rng: random.Random) -> 
                    "compiler copied it from another writer's book, named in a citation line.</p>", "sourcing",
                    excerpts=(excerpt.id,), options=_truefalse(bool(citation)), generated=True,
                    explanation="<p>Compilation records quote an original work named in a citation line.</p>"
-                   if citation else f"<p>It is {source.byline}'s own text.</p>")
+                   if citation else f"<p>{_own_text(excerpt, source)}</p>")
         if not citation:
             yield Item(_id("translation", excerpt.id), "truefalse",
                        f"<p>The text of Document “{_label(excerpt, sources)}” is a translation.</p>", "sourcing",
                        excerpts=(excerpt.id,), options=_truefalse(source.translated), generated=True,
                        explanation=f"<p>{source.production}</p>")
+
+
+def _own_text(excerpt: Excerpt, source: Source) -> str:
+    if excerpt.author:
+        return f"It is a document by {html.escape(excerpt.author)}, printed in {source.label}."
+    return f"It is {html.escape(source.byline)}'s own text."
 
 
 def headings(module: Module, sources: dict[str, Source], rng: random.Random) -> Iterator[Item]:

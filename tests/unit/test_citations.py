@@ -184,3 +184,40 @@ def test_every_record_has_a_citation_and_text(trials, fifth_column):
         assert len(records) == count
         assert all(r.citation is not None and r.text for r in records)
         assert all(c in r.text for r in records for c in r.comments)
+
+
+# How an excerpt's citation is printed (handouts, exports): as a reader would cite it, never with an internal id.
+
+def _located_excerpts(corpus, tmp_path):
+    from pathlib import Path
+
+    from corroborate.curriculum.build import load_all
+    folder = tmp_path / "curriculum"
+    folder.mkdir()
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "curriculum" / "gates" / "kirov-leaks.md"
+    (folder / "kirov-leaks.md").write_text(fixture.read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "unit.yaml").write_text("title: T\nintroduction: I\nmodules: [kirov-leaks]\n", encoding="utf-8")
+    module = load_all(folder, corpus)[1][0]
+    return {e.id: e for e in module.excerpts}
+
+
+def test_a_printed_document_is_cited_as_its_writers_printed_in_the_book(corpus, tmp_path):
+    from corroborate.curriculum.cite import printed_citation
+    excerpts = _located_excerpts(corpus, tmp_path)
+    letter = excerpts["cc-letter"]
+    cited = printed_citation(letter, corpus.source("getty-naumov-1999"))
+    assert cited.startswith("The Central Committee of the party, printed in J. Arch Getty")
+    assert "The Road to Terror" in cited and f", p. {letter.locator.page}" in cited
+    assert "getty-naumov-1999" not in cited and "passage" not in cited.casefold() and "Corroborate" not in cited
+
+
+def test_a_citation_without_author_or_known_source_never_falls_back_to_an_id(corpus, tmp_path):
+    from corroborate.curriculum.cite import printed_citation
+    from corroborate.quiz.export.common import citation
+    excerpts = _located_excerpts(corpus, tmp_path)
+    goldman = excerpts["goldman"]
+    assert printed_citation(goldman, corpus.source("goldman-2008")).startswith("Wendy Z. Goldman, ") or \
+        printed_citation(goldman, corpus.source("goldman-2008")).startswith(corpus.source("goldman-2008").byline)
+    assert citation(goldman, None) == "Goldman on the law, the letter and the arrests"
+    assert citation(excerpts["cc-letter"], None) == "The Central Committee of the party"
+    assert "goldman-2008" not in citation(goldman, None)

@@ -155,3 +155,38 @@ def test_compiler_heading_items_ask_whether_the_passage_supports_the_claim(modul
     (item,) = [i for i in kind(generated["first-trial"], "heading") if i.excerpts == (record.id,)]
     assert record.locator.heading.title()[:20] in plain(item.prompt)
     assert "does the passage itself support it?" in item.prompt
+
+
+def _fixture_module(corpus, tmp_path, name):
+    """A gate fixture, loaded and located (it fails other gates, so it is not built)."""
+    from corroborate.curriculum.build import load_all
+    folder = tmp_path / "curriculum"
+    folder.mkdir()
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "curriculum" / "gates" / f"{name}.md"
+    (folder / f"{name}.md").write_text(fixture.read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "unit.yaml").write_text(f"title: T\nintroduction: I\nmodules: [{name}]\n", encoding="utf-8")
+    return load_all(folder, corpus)[1][0]
+
+
+def test_a_document_printed_in_a_book_is_attributed_to_its_writer_not_to_the_book(corpus, tmp_path, sources):
+    module = _fixture_module(corpus, tmp_path, "kirov-leaks")     # cc-letter: author: The Central Committee ...
+    items = generate(module, sources, seed=0)
+    (writer,) = [i for i in kind(items, "writer") if i.excerpts == ("cc-letter",)]
+    right = next(o.text for o in writer.options if o.correct)
+    assert right == "The Central Committee of the party"
+    assert "J. Arch Getty, Oleg V. Naumov" in {o.text for o in writer.options if not o.correct} or \
+        sources["getty-naumov-1999"].byline in {o.text for o in writer.options if not o.correct}
+    (source_item,) = [i for i in kind(items, "source") if i.excerpts == ("cc-letter",)]
+    explanation = plain(source_item.explanation)
+    assert explanation.startswith("It was written by The Central Committee of the party and is printed in Getty")
+    assert "did not write it" in explanation
+    second_hand = [i for i in kind(items, "second-hand") if i.excerpts == ("cc-letter",)]
+    assert "a document by The Central Committee of the party" in plain(second_hand[0].explanation)
+
+
+def test_without_an_author_the_books_author_is_named_as_the_writer(corpus, tmp_path, sources):
+    module = _fixture_module(corpus, tmp_path, "kirov-leaks")
+    items = generate(module, sources, seed=0)
+    (source_item,) = [i for i in kind(items, "source") if i.excerpts == ("goldman",)]
+    assert plain(source_item.explanation).startswith(f"It was written by {sources['goldman-2008'].byline}:")
+    assert not [i for i in kind(items, "writer") if i.excerpts == ("goldman",)]

@@ -2,7 +2,8 @@
 grade percentages Moodle accepts.
 
 ``sources`` (source id → :class:`~corroborate.corpus.sources.Source`, e.g. ``{s.id: s for s in corpus.sources}``)
-gives citations their author, title, publisher and year; without it a citation names the source by its id.
+gives citations their author, title, publisher and year; without it a citation names the excerpt's author or title
+(never an internal id).
 """
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import html
 from collections.abc import Iterable, Mapping
 
 from ...corpus.sources import Source
+from ...curriculum.cite import printed_citation
 from ...curriculum.model import SKILL_LABELS, Excerpt, Module
 from ...items import Item
 
@@ -21,26 +23,12 @@ MOODLE_GRADES = (100, 90, 83.33333, 80, 75, 70, 66.66667, 60, 50, 40, 33.33333, 
 
 
 def citation(excerpt: Excerpt, sources: Sources | None) -> str:
-    """The excerpt's citation in plain text, worded as on the handouts.
+    """The excerpt's citation in plain text, worded as on the handouts (:func:`printed_citation`).
 
     A compilation record cites the original work, then the compilation: "Davies, Joseph E., Mission to Moscow
     (c1941), p. 82 — quoted in Moscow Trials (Real Stalin Series, "Moscow Trials", 2011)".
     """
-    source = (sources or {}).get(excerpt.source)
-    where = excerpt.locator
-    page = f", p. {where.page}" if where and where.page else ""
-    if where and where.citation:
-        c = where.citation
-        original = f"{c.get('author') or 'Unknown author'}, {c.get('title') or c['raw']}"
-        original += f", in {c['container']}" if c.get("container") else ""
-        original += f" ({c['year']})" if c.get("year") else ""
-        original += f", p. {c['pages']}" if c.get("pages") else ""
-        quoted_in = f"{source.title} ({source.short or 'web compilation'}, {source.year})" if source else excerpt.source
-        return f"{original} — quoted in {quoted_in}"
-    if source is None:
-        return excerpt.source + page
-    translated = f", trans. {', '.join(source.translators)}" if source.translators else ""
-    return f"{source.byline}, {source.title}{translated} ({source.publisher}, {source.year}){page}"
+    return printed_citation(excerpt, (sources or {}).get(excerpt.source))
 
 
 def item_citations(module: Module, item: Item, sources: Sources | None) -> list[str]:
