@@ -34,7 +34,7 @@ TIMING_KEYS = {"lesson", "minutes", "activity"}
 ELISION = re.compile(r"\[\s*(?:…|\.\s*\.\s*\.)\s*\]")
 DURATION = re.compile(r"^(\d+) lessons? of (\d+) minutes$")
 EXERCISE_KEYS = {"id", "skill", "title", "excerpts", "compare", "lines", "prompt", "rubric"}
-ITEM_KEYS = {"id", "type", "skill", "title", "prompt", "excerpts", "points", "explanation"}     # and each type's own fields
+ITEM_KEYS = {"id", "type", "skill", "title", "prompt", "excerpts", "points", "explanation"}  # + each type's fields
 
 
 @dataclass(frozen=True)

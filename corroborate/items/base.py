@@ -47,12 +47,14 @@ def normalize_answer(text: str) -> str:
 
 
 TITLE_LENGTH = 60
+_BLOCK_TAG = re.compile(r"</?(?:p|br|li|ul|ol|div|blockquote|h\d|tr|td|th)\b[^>]*>", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]*>")
 
 
 def plain_text(markup: str) -> str:
-    """HTML (a built prompt) as plain text on one line: tags dropped, entities decoded, spaces joined."""
-    return " ".join(html.unescape(_TAG.sub(" ", markup or "")).split())
+    """HTML (a built prompt) as plain text on one line: tags dropped (a block's as a space), entities decoded,
+    spaces joined."""
+    return " ".join(html.unescape(_TAG.sub("", _BLOCK_TAG.sub(" ", markup or ""))).split())
 
 
 def title_from(prompt: str, limit: int = TITLE_LENGTH) -> str:
