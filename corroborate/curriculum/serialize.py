@@ -19,17 +19,28 @@ def item_json(item: Item) -> dict:
     return data
 
 
+def _excerpt_extras(excerpt) -> dict:
+    """``author`` and ``elisions`` only when an excerpt has them: snapshots stored before they existed keep their
+    shape and their modules' versions."""
+    extras = {}
+    if excerpt.author:
+        extras["author"] = excerpt.author
+    if excerpt.elisions:
+        extras["elisions"] = [{"at": n.at, "cut": n.cut, "why": n.why} for n in excerpt.elisions]
+    return extras
+
+
 def module_json(module: Module, with_version: bool = True) -> dict:
+    """The module as JSON; ``timing`` (and an excerpt's ``author`` and ``elisions``) only when the module has them."""
     data = {
         "id": module.id, "title": module.title, "question": module.question, "level": module.level,
         "duration": module.duration, "objectives": list(module.objectives), "context": module.context,
         "teacher_notes": module.teacher_notes, "claims": module.claims,
         "glossary": [asdict(g) for g in module.glossary],
         "timeline": [asdict(t) for t in module.timeline],
-        "timing": [{"lesson": t.lesson, "minutes": t.minutes, "activity": t.activity} for t in module.timing],
         "excerpts": [
-            {"id": e.id, "source": e.source, "title": e.title, "author": e.author, "text": e.quote,
-             "headnote": e.headnote, "elisions": [{"at": n.at, "cut": n.cut, "why": n.why} for n in e.elisions],
+            {"id": e.id, "source": e.source, "title": e.title, "text": e.quote, "headnote": e.headnote,
+             **_excerpt_extras(e),
              "claims": e.claims, "passage": e.locator.passage if e.locator else None,
              "passages": list(e.locator.passages) if e.locator else [],
              "start": e.locator.start if e.locator else None, "end": e.locator.end if e.locator else None,
@@ -45,6 +56,8 @@ def module_json(module: Module, with_version: bool = True) -> dict:
         ],
         "items": [item_json(i) for i in module.items],
     }
+    if module.timing:
+        data["timing"] = [{"lesson": t.lesson, "minutes": t.minutes, "activity": t.activity} for t in module.timing]
     if with_version:
         data["version"] = module.version
     return data
