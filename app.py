@@ -13,6 +13,7 @@ try:
     from flask.sessions import SecureCookieSessionInterface
 
     from corroborate.cli import register_cli
+    from corroborate.web import clock
     from corroborate.web import (api, auth, catalog, errors, exports, generated, grades, handouts, learn, library,
                                  teach)
     from corroborate.web.database import engine_options, init_database
@@ -112,6 +113,7 @@ def create_app(config: dict | None = None) -> Flask:
         return render_template("errors/429.html"), 429
 
     init_security(app)
+    clock.init_app(app)                 # the school's time zone and the local_time filter
     errors.init_app(app)
     for blueprint in (catalog.bp, library.bp, auth.bp, teach.bp, grades.bp, learn.bp, api.bp, handouts.bp, generated.bp,
                       exports.bp):

@@ -235,7 +235,7 @@ def quiz_export(module_id: str, fmt: str, output: str) -> None:
     click.echo(f"wrote {len(module.items)} item(s) to {output}")
 
 
-users_cli = AppGroup("users", help="Teacher accounts and invites.")
+users_cli = AppGroup("users", help="Teacher accounts, invites and password resets.")
 
 
 @users_cli.command("create-teacher")
@@ -260,6 +260,33 @@ def create_teacher(username: str, name: str, password: str) -> None:
     with writing():
         new_user(username, name, "teacher", password_hash)
     click.echo(f"teacher {username} created")
+
+
+@users_cli.command("reset-password")
+@click.argument("username")
+def reset_password(username: str) -> None:
+    """Give an account (a teacher who forgot theirs) a one-time password, printed here: it signs in once, and its
+    owner then chooses their own. Signs the account out everywhere and clears any wait after wrong passwords."""
+    from .web import throttle
+    from .web.access import end_sessions
+    from .web.database import writing
+    from .web.forms import normalize_username
+    from .web.models import find_user
+    from .web.passwords import hash_password, one_time_password
+
+    user = find_user(normalize_username(username))
+    if user is None:
+        click.echo(f"error: no account is called {username!r}", err=True)
+        sys.exit(1)
+    password = one_time_password()
+    password_hash = hash_password(password)
+    with writing():
+        user.password_hash = password_hash
+        user.must_change_password = True
+        end_sessions(user)
+        throttle.clear(user.username)
+    click.echo(f"{user.username} ({user.role}, {user.name}): one-time password {password}")
+    click.echo("It works until they sign in with it and choose their own; give it to them in person.")
 
 
 @users_cli.command("clear-sign-in-delay")
@@ -305,7 +332,8 @@ def demo(if_empty: bool) -> None:
             return
         click.echo(f"demo: {error}", err=True)
         sys.exit(1)
-    lines = ["Demo logins (one-time passwords: each user chooses a new one at first sign-in):"]
+    lines = ["Demo logins. These are one-time passwords: each person is asked to choose their own at first sign-in,"
+             " and the one below then stops working."]
     lines += [f"  {role:8} {username:10} {password}" for role, username, password in logins]
     text = "\n".join(lines)
     path.write_text(text + "\n")

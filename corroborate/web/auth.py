@@ -1,24 +1,28 @@
-"""Signing in and out, students joining a class, teachers signing up with an invite, changing passwords.
+"""Signing in and out, students joining a class, teachers signing up with an invite, changing passwords, the
+account page and the first teacher's choice of the school's time zone.
 
 Each signed-in browser has a LoginSession row; the session cookie only names it. Logging out revokes it, a password
-reset revokes all of the user's sessions, and signing in always starts a new one (no session fixation).
+reset revokes all of the user's sessions, and signing in always starts a new one (no session fixation). An account
+with a one-time password (a login slip, a reset, the demo) reaches no page but the password page until its owner has
+chosen their own; the one-time password then no longer signs in.
 """
 from __future__ import annotations
 
 import math
 from typing import Callable
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import load_only
 
-from . import throttle
-from .access import end_sessions, safe_next
+from . import clock, throttle
+from .access import end_sessions, role_required, safe_next
 from .database import writing
 from .extensions import db, limiter, login_manager
-from .forms import ChangePasswordForm, JoinForm, LoginForm, TeacherSignupForm, normalize_username
+from .forms import (AccountForm, ChangePasswordForm, JoinForm, LoginForm, SchoolZoneForm, TeacherSignupForm,
+                    normalize_username)
 from .models import Classroom, Enrollment, LoginSession, TeacherInvite, User, find_user, new_user, utcnow
 from .passwords import DUMMY_HASH, check_password, hash_password
 
@@ -35,7 +39,7 @@ def ip_limit() -> str:
 
 LIVE = (LoginSession.token == bindparam("token")) & LoginSession.revoked_at.is_(None)   # a session not revoked
 SIGNED_IN = (select(User).join(LoginSession, LoginSession.user_id == User.id).where(LIVE)
-             .options(load_only(User.username, User.name, User.role, User.must_change_password)))
+             .options(load_only(User.username, User.name, User.role, User.must_change_password, User.time_zone)))
 LIVE_SESSION = select(LoginSession.id).where(LIVE)
 
 
@@ -79,6 +83,35 @@ def home_for(user: User) -> str:
     return url_for("teach.dashboard") if user.is_teacher else url_for("learn.dashboard")
 
 
+def next_step(user: User, then: str) -> str:
+    """Where a person goes after signing in or choosing a password: their own password first, then (for the first
+    teacher, when the install names no zone) the school's time zone, then ``then``."""
+    after = {"next": then} if then != home_for(user) else {}
+    if user.must_change_password:
+        return url_for("auth.password", **after)
+    if user.is_teacher and clock.school_zone() is None:
+        return url_for("auth.school_time_zone", **after)
+    return then
+
+
+OPEN_BEFORE_THE_PASSWORD = {"auth.password", "auth.logout", "static"}
+
+
+@bp.before_app_request
+def password_first():
+    """An account still on a one-time password reaches nothing but the password page (and signing out)."""
+    if request.endpoint is None or request.endpoint in OPEN_BEFORE_THE_PASSWORD:
+        return None
+    if current_app.config["SESSION_COOKIE_NAME"] not in request.cookies:
+        return None
+    if current_user.is_authenticated and current_user.must_change_password:
+        if request.path.startswith("/api/"):
+            return jsonify(error="password change required",
+                           reason="Choose your own password first: reload the page."), 403
+        return redirect(url_for("auth.password", next=request.full_path.rstrip("?")))
+    return None
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(ip_limit, methods=["POST"])
 def login():
@@ -97,9 +130,8 @@ def login():
         if user is not None and check_password(user.password_hash, form.password.data):
             start_session(user)
             if user.must_change_password:
-                flash("Welcome! Choose your own password to replace the one on your slip.")
-                return redirect(url_for("auth.password"))
-            return redirect(safe_next(request.args.get("next"), home_for(user)))
+                flash("Welcome! Choose your own password to replace the one-time password you were given.")
+            return redirect(next_step(user, safe_next(request.args.get("next"), home_for(user))))
         if user is None:
             check_password(DUMMY_HASH, form.password.data)
         with writing():
@@ -182,7 +214,7 @@ def signup():
                 form.username.errors.append(USERNAME_TAKEN)
                 return render_template("auth/signup.html", form=form)
             start_session(teacher)
-            return redirect(url_for("teach.dashboard"))
+            return redirect(next_step(teacher, url_for("teach.dashboard")))
     return render_template("auth/signup.html", form=form)
 
 
@@ -203,5 +235,52 @@ def password():
                 user.must_change_password = False
                 end_sessions(user, keep=user.session_token)
             flash("Your password is changed. Other devices have been signed out.")
-            return redirect(home_for(current_user))
+            return redirect(next_step(user, safe_next(request.args.get("next"), home_for(user))))
     return render_template("auth/password.html", form=form)
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    """The signed-in person's own page: their name and time zone (teachers), and a link to change the password."""
+    user = current_user._get_current_object()
+    form = AccountForm(obj=user)
+    if user.is_teacher:
+        school = clock.school_zone()
+        form.time_zone.choices = [("", f"The school's ({clock.zone_label(school)})" if school else "The school's")]
+        form.time_zone.choices += [(name, name.replace("_", " ")) for name in clock.zone_names()]
+        if request.method == "GET":
+            form.time_zone.data = user.time_zone or ""
+    if form.validate_on_submit() and user.is_teacher:
+        with writing():
+            user.name = form.name.data
+            user.time_zone = form.time_zone.data or ""
+        flash(f"Saved. Times are shown in {clock.zone_label(clock.user_zone(user) or clock.school_zone() or clock.UTC)}"
+              " time.")
+        return redirect(url_for("auth.account"))
+    return render_template("auth/account.html", form=form, user=user)
+
+
+@bp.route("/account/school-time-zone", methods=["GET", "POST"])
+@role_required("teacher")
+def school_time_zone():
+    """The first teacher to sign in chooses the school's zone, when the install's settings name none."""
+    then = safe_next(request.args.get("next"), url_for("teach.dashboard"))
+    if clock.school_zone() is not None:
+        return redirect(then)
+    form = SchoolZoneForm()
+    form.zone.choices = [("", "Choose…")] + [(name, name.replace("_", " ")) for name in clock.zone_names()]
+    if form.validate_on_submit():
+        zone = clock.zone_named(form.zone.data or form.detected.data)
+        if zone is None:
+            form.zone.errors.append("That is not a time zone this server knows; choose one from the list.")
+        else:
+            try:
+                with writing():
+                    clock.choose_school_zone(zone.key)
+            except IntegrityError:          # another teacher chose at the same moment: theirs stands
+                pass
+            flash(f"Times are shown in {clock.zone_label(clock.school_zone())} time. You can choose your own zone "
+                  "on your account page.")
+            return redirect(then)
+    return render_template("auth/school_zone.html", form=form)

@@ -1,4 +1,5 @@
-"""Demo data: a teacher, a class of five students and two assignments, with one-time passwords printed once."""
+"""Demo data: a teacher, a class of five students and two assignments, with one-time passwords printed once (each
+account must choose its own password at first sign-in, like any account made with a one-time password)."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -25,12 +26,12 @@ def create_demo(unit: Unit) -> list[tuple[str, str, str]]:
     passwords = [one_time_password() for _ in people]
     hashes = [hash_password(password) for password in passwords]          # slow: before the write, not inside it
     with writing():
-        teacher = new_user("teacher", "Demo Teacher", "teacher", hashes[0])
+        teacher = new_user("teacher", "Demo Teacher", "teacher", hashes[0], must_change_password=True)
         classroom = Classroom(name="History 10B (demo)", teacher_id=teacher.id)
         db.session.add(classroom)
         db.session.flush()
         for (_, username, name), password_hash in zip(people[1:], hashes[1:]):
-            student = new_user(username, name, "student", password_hash)
+            student = new_user(username, name, "student", password_hash, must_change_password=True)
             db.session.add(Enrollment(classroom_id=classroom.id, student_id=student.id))
         if modules:
             db.session.add(Assignment(classroom_id=classroom.id, module_id=modules[0].id,

@@ -5,10 +5,11 @@ import re
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import (BooleanField, DateTimeLocalField, IntegerField, PasswordField, SelectField, StringField,
-                     SubmitField)
+from wtforms import (BooleanField, DateTimeLocalField, HiddenField, IntegerField, PasswordField, SelectField,
+                     StringField, SubmitField)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.validators import (DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional, Regexp,
+                                ValidationError)
 
 from .models import GRADING_METHODS, REVIEW_POLICIES
 
@@ -60,9 +61,32 @@ class ClassForm(FlaskForm):
 
 
 class RosterForm(FlaskForm):
-    roster = FileField("Roster (CSV with the columns name, username)",
-                       [FileRequired(), FileAllowed(["csv", "txt"], "Upload a .csv file.")])
-    submit = SubmitField("Add students and print login slips")
+    roster = FileField("Roster (a CSV file: your school system's export, or name and username columns)",
+                       [FileRequired("Choose a CSV file."), FileAllowed(["csv", "txt"], "Upload a .csv file.")])
+    submit = SubmitField("Preview the accounts")
+
+
+class RosterConfirmForm(FlaskForm):
+    """The preview's button: the rows themselves come back as ``name``/``username`` lists and are checked again."""
+    submit = SubmitField("Create the accounts and print login slips")
+
+
+class SchoolZoneForm(FlaskForm):
+    """The first teacher's choice of the school's zone: the browser's (a hidden field a script fills), or the select
+    (which the script sets to the browser's zone, and which works without JavaScript)."""
+    detected = HiddenField()
+    zone = SelectField("The school's time zone", choices=[])
+    submit = SubmitField("Use this time zone")
+
+    def validate_zone(self, field):
+        if not field.data and not self.detected.data:
+            raise ValidationError("Choose the time zone your school is in.")
+
+
+class AccountForm(FlaskForm):
+    name = StringField("Your name", [DataRequired(), Length(max=100)], filters=[strip])
+    time_zone = SelectField("Your time zone", [Optional()], choices=[])
+    submit = SubmitField("Save")
 
 
 class AssignmentForm(FlaskForm):
@@ -72,7 +96,10 @@ class AssignmentForm(FlaskForm):
     due_at = DateTimeLocalField("Due", [DataRequired(message="Give a due date and time.")], format="%Y-%m-%dT%H:%M")
     time_limit_minutes = IntegerField("Time limit in minutes (empty: none)",
                                       [Optional(), NumberRange(1, 600, "Between 1 and 600 minutes.")])
-    attempts_allowed = IntegerField("Attempts allowed", [DataRequired(), NumberRange(1, 20, "Between 1 and 20.")],
+    attempts_allowed = IntegerField("Attempts allowed",
+                                    [InputRequired("Give the number of attempts each student may make (1 to 20)."),
+                                     NumberRange(1, 20, "Allow between 1 and 20 attempts: with 0 no student could "
+                                                        "start the quiz.")],
                                     default=1)
     grading_method = SelectField("Grade by", choices=[SelectChoice(k, v) for k, v in GRADING_METHODS.items()],
                                  default="highest")

@@ -6,7 +6,7 @@ import secrets
 from datetime import datetime, timezone
 
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, select
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from .extensions import db
 
@@ -34,6 +34,10 @@ class User(db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # an IANA zone ("America/New_York") a teacher chose for themself; empty: the school's (see web/clock.py).
+    # Loaded with the signed-in user (auth.SIGNED_IN); deferred elsewhere, and left out of an INSERT (the database's
+    # default fills it), so code written for the schema before it still reads and writes accounts.
+    time_zone: Mapped[str] = deferred(mapped_column(String(64), server_default=""))
 
     @property
     def is_teacher(self) -> bool:
@@ -230,3 +234,12 @@ class SignInFailure(db.Model):
     failures: Mapped[int] = mapped_column(Integer, default=0)
     last_failed_at: Mapped[datetime] = mapped_column(DateTime, index=True)
     blocked_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class Setting(db.Model):
+    """An install-wide setting chosen in the app rather than in the environment (``time_zone``: the school's zone,
+    chosen by the first teacher to sign in when CORROBORATE_TIMEZONE is not set)."""
+
+    __tablename__ = "settings"
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))

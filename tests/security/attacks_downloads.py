@@ -77,8 +77,11 @@ def unicode_and_line_breaks_in_download_names(server):
                            f"grades-{name}.csv".replace(" ", "-"))
     for fmt, suffix in (("csv", ".csv"), ("gift", ".gift.txt"), ("moodle-xml", ".moodle.xml"), ("qti", ".qti.zip")):
         _assert_attachment(teacher.get(f"/teach/modules/sample/export/{fmt}"), "sample" + suffix)
-    slips = teacher.post(f"/teach/classes/{class_id}/roster", page=f"/teach/classes/{class_id}",
-                         files={"roster": ("roster.csv", "name,username\nИван Петров,names-ivan\n".encode())})
+    preview = teacher.post(f"/teach/classes/{class_id}/roster", page=f"/teach/classes/{class_id}",
+                           files={"roster": ("roster.csv", "name,username\nИван Петров,names-ivan\n".encode())})
+    assert preview.status_code == 200 and "names-ivan" in preview.text, preview.status_code
+    slips = teacher.post(f"/teach/classes/{class_id}/roster/confirm", {"name": "Иван Петров", "username": "names-ivan"},
+                         page=f"/teach/classes/{class_id}")
     _assert_attachment(slips, f"login-slips-{f.join_code(server.app, class_id)}.pdf")
 
 

@@ -1,6 +1,8 @@
 """Accounts: joining, signing up, signing in and out, sessions, passwords, rate limits, safe redirects."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from corroborate.web.access import safe_next
@@ -59,7 +61,8 @@ def test_teacher_signs_up_once_with_an_invite(app, client):
     data = {"invite": code, "name": "Ms Rivera", "username": "rivera", "password": "a long password",
             "confirm": "a long password"}
     response = post(client, "/signup", data, page="/signup", follow_redirects=True)
-    assert "Your classes" in response.get_data(as_text=True)
+    assert "Which time zone is your school in?" in response.get_data(as_text=True)     # the first teacher: see
+    assert "Your classes" in client.get("/teach/").get_data(as_text=True)             # test_time_zones.py
     other = app.test_client()
     again = post(other, "/signup", {**data, "username": "rivera2"}, page="/signup")
     assert "not valid or has been used" in again.get_data(as_text=True)
@@ -200,3 +203,121 @@ def test_login_wait_is_per_account_too(tmp_path, corpus, corpus_cache, sqlite_te
         codes.append(client.post("/login", data={"username": "ana", "password": "wrong", "csrf_token": token},
                                  environ_base={"REMOTE_ADDR": f"10.0.0.{index}"}).status_code)
     assert codes[-1] == 429
+
+
+# --- one-time passwords are one-time -------------------------------------------------------------------------------
+
+def slip_student(app, username="slip"):
+    """A roster student: signs in with the password on their slip, which must be replaced."""
+    return f.user(app, username, must_change_password=True)
+
+
+def test_a_one_time_password_reaches_no_page_but_the_password_page(app, client):
+    teacher = f.user(app, "teach", "teacher")
+    student = slip_student(app)
+    f.classroom(app, teacher, "History 10B", (student,))
+    assert login(client, "slip", f.PASSWORD).headers["Location"].endswith("/account/password")
+    for path in ("/learn/", "/account", "/modules/sample", "/sources"):
+        skipped = client.get(path)
+        assert skipped.status_code == 302 and "/account/password" in skipped.headers["Location"], path
+    api = client.get("/api/attempts/1")
+    assert api.status_code == 403 and api.json["error"] == "password change required"
+    assert client.get("/account/password").status_code == 200
+    assert client.get("/").status_code == 302
+
+
+def test_once_the_student_chose_their_own_the_slip_password_is_refused(app, client):
+    slip_student(app)
+    login(client, "slip", f.PASSWORD)
+    done = post(client, "/account/password?next=/learn/", {"password": "my own password", "confirm": "my own password"},
+                page="/account/password")
+    assert done.headers["Location"].endswith("/learn/")
+    assert client.get("/learn/").status_code == 200
+    again = app.test_client()
+    assert "That username and password do not match." in login(again, "slip", f.PASSWORD).get_data(as_text=True)
+    assert login(again, "slip", "my own password").headers["Location"].endswith("/learn/")
+
+
+def test_signing_in_again_with_the_slip_still_asks_for_a_new_password(app, client):
+    slip_student(app)
+    login(client, "slip", f.PASSWORD)
+    client.get("/learn/")                                  # skipped the page: gets it back
+    later = app.test_client()
+    assert login(later, "slip", f.PASSWORD).headers["Location"].endswith("/account/password")
+    assert later.get("/learn/").headers["Location"].startswith("/account/password")
+
+
+def test_the_demo_accounts_must_choose_their_passwords(tmp_path, corpus, corpus_cache, sqlite_template):
+    app = sqlite_app(tmp_path, corpus, corpus_cache, sqlite_template)
+    result = app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code == 0 and "each person is asked to choose their own at first sign-in" in result.output
+    passwords = dict(re.findall(r"^\s+(?:teacher|student)\s+(\S+)\s+(\S+)\s*$", result.output, re.M))
+    for username in ("teacher", "ana"):
+        client = app.test_client()
+        assert login(client, username, passwords[username]).headers["Location"].endswith("/account/password")
+        assert client.get("/teach/" if username == "teacher" else "/learn/").status_code == 302
+
+
+# --- a teacher's way back in, and their account page -----------------------------------------------------------------
+
+def test_an_admin_resets_a_forgotten_teacher_password_from_the_command_line(app, client, runner):
+    f.user(app, "rivera", "teacher")
+    login(client, "rivera", f.PASSWORD)
+    result = runner.invoke(args=["users", "reset-password", "Rivera"])
+    assert result.exit_code == 0, result.output
+    password = re.search(r"one-time password (\S+)", result.output)[1]
+    assert client.get("/teach/").status_code == 302                          # signed out everywhere
+    fresh = app.test_client()
+    assert "do not match" in login(fresh, "rivera", f.PASSWORD).get_data(as_text=True)
+    assert login(fresh, "rivera", password).headers["Location"].endswith("/account/password")
+    missing = runner.invoke(args=["users", "reset-password", "nobody"])
+    assert missing.exit_code == 1 and "no account is called 'nobody'" in missing.output
+
+
+def test_the_sign_in_page_says_how_to_get_back_in_without_email(app, client):
+    page = client.get("/login").get_data(as_text=True)
+    assert "This site sends no email" in page and "flask users reset-password" in page
+
+
+def test_the_account_page_is_linked_from_the_header_and_renames_a_teacher(app, client):
+    f.user(app, "rivera", "teacher", name="Ms Rivera")
+    login(client, "rivera", f.PASSWORD)
+    page = client.get("/teach/").get_data(as_text=True)
+    assert '<a href="/account">Account</a>' in page
+    account = client.get("/account").get_data(as_text=True)
+    assert 'value="Ms Rivera"' in account and "Change your password" in account and "You sign in as" in account
+    post(client, "/account", {"name": "Dr Rivera", "time_zone": ""}, page="/account")
+    assert 'value="Dr Rivera"' in client.get("/account").get_data(as_text=True)
+    empty = post(client, "/account", {"name": "", "time_zone": ""}, page="/account").get_data(as_text=True)
+    assert "This field is required." in empty and "autofocus" in empty
+
+
+def test_a_student_sees_their_account_but_cannot_rename_themself(app, client):
+    f.user(app, "ana", name="Ana Petrova")
+    login(client, "ana", f.PASSWORD)
+    page = client.get("/account").get_data(as_text=True)
+    assert "Ana Petrova" in page and "ask your teacher" in page and 'name="name"' not in page
+    post(client, "/account", {"name": "Someone Else"}, page="/account")
+    with app.app_context():
+        from corroborate.web.models import find_user
+        assert find_user("ana").name == "Ana Petrova"
+
+
+# --- forms keep what was typed, say what they cleared, and put the cursor on the first error ---------------------------
+
+def test_a_form_with_errors_names_the_cleared_password_fields_and_focuses_the_first_error(app, client):
+    teacher = f.user(app, "teach", "teacher")
+    code = f.join_code(app, f.classroom(app, teacher))
+    page = post(client, "/join", {"code": code, "name": "", "username": "ana-p", "password": "a long password",
+                                  "confirm": "other password"}, page="/join").get_data(as_text=True)
+    assert "nothing you typed was lost" not in page
+    assert "Everything you typed is kept except “Password” and “Repeat the password”" in page
+    assert 'value="ana-p"' in page and 'value="a long password"' not in page
+    first_error = re.search(r"<(?:input|select)[^>]*autofocus[^>]*>", page)[0]
+    assert 'id="name"' in first_error                                   # the first field with an error, in order
+    assert page.count("autofocus") == 2                                 # name and confirm; the browser takes the first
+
+
+def test_the_join_hint_describes_codes_as_they_are(app, client):
+    page = client.get("/join").get_data(as_text=True)
+    assert "six-letter" not in page and "six letters and digits" in page
