@@ -28,7 +28,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..corpus.locate import ELISION, SourceText, quote_pattern
-from ..corpus.matching import match_offsets, words
+from ..corpus.matching import match_form, words
 from ..corpus.store import Corpus
 from .cite import printed_citation
 from .load import Problem
@@ -73,8 +73,10 @@ def gate_problems(module: Module, corpus: Corpus, path: Path) -> list[Problem]:
         if excerpt.locator is not None:
             text = corpus.source_text(excerpt.source)
             if excerpt.source not in asides:
-                kinds = {p.id: p.kind for p in corpus.passages(excerpt.source)}
-                asides[excerpt.source] = {n for n, i in enumerate(text.ids) if kinds.get(i) in ASIDES}
+                rows = corpus.db.execute(f"SELECT id FROM passages WHERE source = ? AND kind IN "
+                                         f"({', '.join('?' * len(ASIDES))})", (excerpt.source, *ASIDES))
+                aside_ids = {passage_id for (passage_id,) in rows}
+                asides[excerpt.source] = {n for n, i in enumerate(text.ids) if i in aside_ids}
             problems += cut_problems(module, excerpt, text, asides[excerpt.source])
     problems += quiz_problems(module)
     problems += leak_problems(module, corpus, lines)
@@ -118,9 +120,12 @@ def pieces(quote: str, text: SourceText) -> list[Piece] | None:
 def _display(text: SourceText, offset: int) -> tuple[int, int]:
     """(passage index, offset in its display text) of an offset in the joined matching form."""
     index = bisect_right(text.starts, offset) - 1
-    offsets = match_offsets(text.texts[index])
-    local = offset - text.starts[index]
-    return index, (offsets[local] if local < len(offsets) else len(text.texts[index]))
+    passage, local = text.texts[index], offset - text.starts[index]
+    for position, char in enumerate(passage):      # match_offsets, stopping at the offset wanted
+        local -= len(match_form(char))
+        if local < 0:
+            return index, position
+    return index, len(passage)
 
 
 def between(text: SourceText, start: int, end: int, asides: set[int] = frozenset()) -> str:
