@@ -23,7 +23,7 @@ from .models import Assignment, Attempt, Classroom, Enrollment, utcnow
 from .pagecache import LRU, MB, hole, page_shell, site_header
 from .reviewing import answer_rows
 from .standing import standing
-from .state import module_or_404, unit
+from .state import corpus, module_or_404, unit
 
 bp = Blueprint("learn", __name__, url_prefix="/learn")
 
@@ -35,6 +35,7 @@ class Row:
     status: str            # "upcoming", "todo", "in-progress", "done", "overdue"
     attempts_used: int
     score: float | None    # percent, when the review policy lets the student see it
+    progress: str          # where the student stands, in words: "Not started", "In progress: 23 minutes left", ...
 
 
 STATUS_LABELS = {"upcoming": "Not open yet", "todo": "To do", "in-progress": "In progress", "done": "Done",
@@ -46,7 +47,7 @@ MY_CLASSES = (select(Classroom).join(Enrollment).where(Enrollment.student_id == 
               .order_by(Classroom.name).options(selectinload(Classroom.assignments)))
 MY_ATTEMPTS = select(Attempt).where(Attempt.student_id == bindparam("student")).order_by(Attempt.number).options(
     load_only(Attempt.assignment_id, Attempt.number, Attempt.deadline, Attempt.submitted_at, Attempt.score,
-              Attempt.points_possible))
+              Attempt.points_possible, Attempt.pending))
 
 
 @bp.get("/")
@@ -67,9 +68,31 @@ def dashboard():
             shown = engine.final_score(mine, assignment.grading_method) \
                 if engine.review_allowed(assignment, now) else None
             title = modules[assignment.module_id].title if assignment.module_id in modules else assignment.module_id
-            groups[status].append(Row(assignment, title, status, len(mine), shown))
+            groups[status].append(Row(assignment, title, status, len(mine), shown,
+                                      progress(assignment, mine, status, shown, now)))
     return render_template("learn/dashboard.html", groups=groups, labels=STATUS_LABELS, classes=classes,
                            join_form=JoinAnotherForm())
+
+
+def progress(assignment: Assignment, mine: list[Attempt], status: str, score: float | None, now) -> str:
+    """Where a student stands on an assignment, as the dashboard says it."""
+    if status == "in-progress":
+        current = next(a for a in mine if not a.submitted and a.deadline > now)
+        if assignment.time_limit_minutes:
+            minutes = int((current.deadline - now).total_seconds() // 60)
+            return f"In progress: {minutes} minute{'s' if minutes != 1 else ''} left"
+        return "In progress"
+    if status == "done":
+        waiting = sum(a.pending for a in mine if a.submitted)
+        if waiting:
+            return (f"Submitted: {waiting} written answer{'s' if waiting != 1 else ''} waiting for your teacher "
+                    "to mark")
+        if score is not None:
+            return "Marked"
+        return "Submitted: marks after the due date" if assignment.review_policy == "after_due" else "Submitted"
+    if status == "upcoming":
+        return "Not open yet"
+    return "Not started: the due date has passed" if status == "overdue" else "Not started"
 
 
 @bp.post("/join")
@@ -164,10 +187,11 @@ def quiz_page(attempt: Attempt, module) -> Markup:
              "review_url": attempt_url("learn.review", attempt.id)}
     values = {"csrf": escape(generate_csrf()), "submit_action": escape(attempt_url("learn.submit_form", attempt.id)),
               "state": htmlsafe_json_dumps(state), "items": questions}
+    sources = {s.id: s for s in corpus().sources}
     if session.get("_flashes"):
-        return Markup(render_template("learn/take.html", module=module, **values))
+        return Markup(render_template("learn/take.html", module=module, sources=sources, **values))
     page = page_shell(("quiz", module.version if module else None), lambda: render_template(
-        "learn/take.html", module=module, **{name: hole(name) for name in values}))
+        "learn/take.html", module=module, sources=sources, **{name: hole(name) for name in values}))
     return page.fill(site_header=site_header(), **values)
 
 

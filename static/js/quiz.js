@@ -1,11 +1,31 @@
 // Quiz autosave: every change is kept in localStorage at once, then sent to the server (idempotent PUT with a
 // sequence number per item). Unconfirmed answers are retried with backoff until the server confirms them, across
 // reloads and lost connections. Submitting first flushes every pending answer.
+//
+// On every quiz page (and the teacher's preview, which saves nothing): the count of questions answered, a warning
+// listing the unanswered ones before submitting, and the documents beside the questions (a tab per document; on a
+// phone, a tab between the questions and the documents).
 (function () {
   "use strict";
   var form = document.getElementById("quiz");
   if (!form) return;
-  var state = JSON.parse(document.getElementById("quiz-state").textContent);
+  var stateEl = document.getElementById("quiz-state");
+  var countEl = document.getElementById("answered-count");
+  var warningEl = document.getElementById("unanswered-warning");
+  var questionsTab = document.getElementById("tab-questions");
+  var allItems = form.querySelectorAll("li[data-item]");
+  setUpDocuments();
+  showChosenMatches();
+  form.addEventListener("input", showCount);
+  form.addEventListener("change", showCount);
+  showCount();
+  if (!stateEl) {                   // the teacher's preview: no attempt to save to; the form posts as it is
+    form.addEventListener("submit", function (event) {
+      if (warnedAbout(event, function () { form.submit(); })) return;
+    });
+    return;
+  }
+  var state = JSON.parse(stateEl.textContent);
   var csrf = document.querySelector('meta[name="csrf-token"]').content;
   var statusEl = document.getElementById("save-status");
   var storeKey = "corroborate:attempt:" + state.attempt;
@@ -161,12 +181,18 @@
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     if (submitting) return;
+    if (warnedAbout(event, submitNow)) return;
     if (!window.confirm("Submit your answers? You cannot change them afterwards.")) return;
+    submitNow();
+  });
+
+  function submitNow() {
+    if (submitting) return;
     submitting = true;
     document.getElementById("submit-quiz").disabled = true;
     pending().forEach(send);
     waitForSaves(0);
-  });
+  }
 
   function waitForSaves(tries) {
     if (pending().length && tries < 40) {
@@ -223,5 +249,152 @@
     }
   }
   writeLocal();
+  showCount();
+  Array.prototype.forEach.call(form.querySelectorAll("li[data-type=matching] select"), function (select) {
+    if (select.matchEcho) select.matchEcho();
+  });
   if (pending().length) { setStatus("Sending answers saved on this device…", "saving"); pending().forEach(send); }
+  // --- answered count and the warning about unanswered questions ---------------------------------------------------
+  function isAnswered(li) {
+    var value = valueOf(li);
+    if (value === null || value === undefined) return false;
+    if (typeof value === "string") return value.trim() !== "";
+    if (Array.isArray(value)) {
+      return value.some(function (v) { return typeof v === "string" ? v.trim() !== "" : v !== null && v !== undefined; });
+    }
+    return Object.keys(value).length > 0;
+  }
+  function numberOf(li) {
+    var label = li.querySelector(".number");
+    var found = label ? /\d+/.exec(label.textContent) : null;
+    return found ? found[0] : String(Array.prototype.indexOf.call(allItems, li) + 1);
+  }
+  function unanswered() {
+    return Array.prototype.filter.call(allItems, function (li) { return !isAnswered(li); });
+  }
+  function showCount() {
+    var done = allItems.length - unanswered().length;
+    var text = done + " of " + allItems.length + " answered";
+    if (countEl) countEl.textContent = text;
+    if (questionsTab) questionsTab.textContent = "Questions (" + done + " of " + allItems.length + ")";
+    if (warningEl && !warningEl.hidden && !unanswered().length) warningEl.hidden = true;
+  }
+  // True when the submit was stopped to list the unanswered questions; "Submit anyway" then calls proceed().
+  function warnedAbout(event, proceed) {
+    var missing = unanswered();
+    if (!missing.length || !warningEl) return false;
+    event.preventDefault();
+    var numbers = missing.map(numberOf);
+    warningEl.textContent = "";
+    var heading = document.createElement("p");
+    heading.innerHTML = "<strong></strong>";
+    heading.firstChild.textContent = missing.length === 1
+      ? "Question " + numbers[0] + " has no answer yet."
+      : missing.length + " questions have no answer yet: " + listed(numbers) + ".";
+    warningEl.appendChild(heading);
+    var links = document.createElement("p");
+    links.className = "unanswered-links";
+    missing.forEach(function (li, i) {
+      var link = document.createElement("a");
+      link.href = "#prompt-" + li.dataset.item;
+      link.textContent = "Go to question " + numbers[i];
+      link.addEventListener("click", function (clicked) {
+        clicked.preventDefault();
+        showPanel("questions");
+        li.scrollIntoView({ block: "start" });
+        var control = li.querySelector("input, select, textarea");
+        if (control) control.focus({ preventScroll: true });
+      });
+      links.appendChild(link);
+    });
+    warningEl.appendChild(links);
+    var anyway = document.createElement("button");
+    anyway.type = "button";
+    anyway.className = "secondary";
+    anyway.id = "submit-anyway";
+    anyway.textContent = "Submit anyway";
+    anyway.addEventListener("click", function () { warningEl.hidden = true; proceed(); });
+    warningEl.appendChild(anyway);
+    warningEl.hidden = false;
+    warningEl.scrollIntoView({ block: "center" });
+    return true;
+  }
+  function listed(numbers) {
+    return numbers.length < 2 ? numbers.join("") : numbers.slice(0, -1).join(", ") + " and " + numbers[numbers.length - 1];
+  }
+
+  // --- matching on a phone: a select shows only the start of a long choice, so the whole choice is written under it
+  function showChosenMatches() {
+    var selects = form.querySelectorAll("li[data-type=matching] select");
+    Array.prototype.forEach.call(selects, function (select) {
+      var echo = document.createElement("span");
+      echo.className = "match-chosen";
+      echo.setAttribute("aria-hidden", "true");         // the select itself tells a screen reader what is chosen
+      select.parentNode.insertBefore(echo, select.nextSibling);
+      function show() { echo.textContent = select.value ? select.options[select.selectedIndex].text : ""; }
+      select.addEventListener("change", show);
+      select.matchEcho = show;
+      show();
+    });
+  }
+
+  // --- documents: a tab per document; on a phone, a tab between the questions and the documents ------------------
+  function setUpDocuments() {
+    var panel = document.getElementById("documents-panel");
+    if (!panel) return;
+    var tabs = panel.querySelectorAll(".doc-tabs [role=tab]");
+    var tabList = panel.querySelector(".doc-tabs");
+    function choose(tab, focus) {
+      for (var i = 0; i < tabs.length; i++) {
+        var chosen = tabs[i] === tab;
+        tabs[i].setAttribute("aria-selected", chosen ? "true" : "false");
+        tabs[i].tabIndex = chosen ? 0 : -1;
+        document.getElementById(tabs[i].getAttribute("aria-controls")).hidden = !chosen;
+      }
+      if (focus) tab.focus();
+    }
+    if (tabs.length > 1) {
+      tabList.hidden = false;
+      for (var i = 0; i < tabs.length; i++) {
+        tabs[i].addEventListener("click", function (event) { choose(event.currentTarget, false); });
+        tabs[i].addEventListener("keydown", arrowKeys(tabs, choose));
+      }
+      choose(tabs[0], false);
+    }
+    var switcher = document.querySelector(".quiz-tabs");
+    if (!switcher) return;
+    switcher.hidden = false;
+    document.querySelector(".quiz-layout").classList.add("tabbed");
+    var both = switcher.querySelectorAll("[role=tab]");
+    for (var k = 0; k < both.length; k++) {
+      both[k].addEventListener("click", function (event) {
+        showPanel(event.currentTarget.id === "tab-documents" ? "documents" : "questions");
+      });
+      both[k].addEventListener("keydown", arrowKeys(both, function (tab) {
+        showPanel(tab.id === "tab-documents" ? "documents" : "questions");
+        tab.focus();
+      }));
+    }
+    showPanel("questions");
+  }
+  function arrowKeys(tabs, choose) {
+    return function (event) {
+      var at = Array.prototype.indexOf.call(tabs, event.currentTarget);
+      if (event.key === "ArrowRight") at = (at + 1) % tabs.length;
+      else if (event.key === "ArrowLeft") at = (at - 1 + tabs.length) % tabs.length;
+      else return;
+      event.preventDefault();
+      choose(tabs[at], true);
+    };
+  }
+  function showPanel(which) {
+    var layout = document.querySelector(".quiz-layout.tabbed");
+    if (!layout) return;
+    layout.classList.toggle("showing-documents", which === "documents");
+    var questions = document.getElementById("tab-questions"), documents = document.getElementById("tab-documents");
+    questions.setAttribute("aria-selected", which === "questions" ? "true" : "false");
+    documents.setAttribute("aria-selected", which === "documents" ? "true" : "false");
+    questions.tabIndex = which === "questions" ? 0 : -1;
+    documents.tabIndex = which === "documents" ? 0 : -1;
+  }
 })();
