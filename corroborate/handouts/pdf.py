@@ -9,6 +9,7 @@ left out of the PDF; the rest still renders.
 from __future__ import annotations
 
 import mimetypes
+from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -49,15 +50,20 @@ def safe_fetcher():
     return _fetcher_class()()
 
 
-def render_pdf(html: str, stylesheets: tuple[str, ...] = (), *, title: str | None = None,
+def render_pdf(html: str | Sequence[str], stylesheets: tuple[str, ...] = (), *, title: str | None = None,
                author: str = "Corroborate", lang: str = "en") -> bytes:
-    """Render ``html`` (with ``stylesheets``, paths under static/) to PDF bytes; tagged (PDF/UA) when possible."""
+    """Render ``html`` (with ``stylesheets``, paths under static/) to PDF bytes; tagged (PDF/UA) when possible.
+
+    Several HTML documents make one PDF, each laid out on its own: its pages are counted from 1 ("page 2 of 6"
+    for each student of a class set) and its running heads are its own."""
     from weasyprint import CSS, HTML
 
     fetcher = safe_fetcher()
-    document = HTML(string=html, base_url="static:/", url_fetcher=fetcher)
     styles = [CSS(url=f"static:/{sheet}", url_fetcher=fetcher) for sheet in stylesheets]
-    rendered = document.render(stylesheets=styles)
+    documents = [HTML(string=part, base_url="static:/", url_fetcher=fetcher).render(stylesheets=styles)
+                 for part in ([html] if isinstance(html, str) else html)]
+    rendered = documents[0] if len(documents) == 1 else \
+        documents[0].copy([page for document in documents for page in document.pages])
     rendered.metadata.title = title or rendered.metadata.title
     rendered.metadata.authors = [author]
     rendered.metadata.lang = lang

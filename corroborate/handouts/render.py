@@ -36,7 +36,7 @@ class Request:
     edition: str = "student"
     form: str = "A"
     paper: str = "a4"
-    students: tuple[str, ...] = ()      # class set: one copy per student, each with its own form
+    students: tuple[str, ...] = ()      # class set: one copy per student, forms A–D in turn, and the keys
 
     def __post_init__(self):
         if self.edition not in EDITIONS:
@@ -75,13 +75,13 @@ def _environment() -> Environment:
 _env = _environment()
 
 
-def form_items(module: Module, form: str, seed_extra: str = "") -> tuple[list[Item], dict]:
+def form_items(module: Module, form: str) -> tuple[list[Item], dict]:
     """The items of a form in its order, and the layout (option order) for the form. Every form shuffles the
     options with a seed made from the module version and the form (the written order would put the key where the
-    author wrote it); form A keeps the author's order of questions, B, C, … shuffle that too."""
+    author wrote it); form A keeps the author's order of questions, B, C, … shuffle that too. A form is the same
+    wherever it is printed: form B of a class set is the teacher edition's form B."""
     items = list(module.items)
-    layout = layout_for(items, f"{module.version}:{form}:{seed_extra}", shuffle_items=form != "A" or bool(seed_extra),
-                        shuffle_options=True)
+    layout = layout_for(items, f"{module.version}:{form}:", shuffle_items=form != "A", shuffle_options=True)
     by_id = {i.id: i for i in items}
     return [by_id[i] for i in layout["items"]], layout
 
@@ -92,22 +92,62 @@ def key_for(item: Item, layout: dict) -> str:
     return item.kind.printed_key(item, student_item(item, layout))
 
 
-def handout_html(request: Request, sources: dict[str, Source]) -> str:
-    copies = []
-    for student in request.students or ("",):
-        items, layout = form_items(request.module, request.form, student)
-        copies.append({"student": student, "items": [(item, student_item(item, layout), key_for(item, layout))
-                                                     for item in items]})
+CLASS_SET_FORMS = "ABCD"     # a class set hands out forms A, B, C, D in turn down the roster
+
+
+@dataclass(frozen=True)
+class Copy:
+    """One printed copy: for whom (a class set names each student), which form, and its items with their keys."""
+    student: str
+    form: str
+    items: list[tuple]          # (item, the form's view of it, its printed key)
+
+
+def copy_of(module: Module, form: str, student: str = "") -> Copy:
+    items, layout = form_items(module, form)
+    return Copy(student, form, [(item, student_item(item, layout), key_for(item, layout)) for item in items])
+
+
+def class_set_copies(request: Request) -> list[Copy]:
+    """A copy for each student, the forms dealt in turn so that neighbours on the roster have different ones."""
+    forms = CLASS_SET_FORMS[:max(1, min(len(CLASS_SET_FORMS), len(request.students)))]
+    return [copy_of(request.module, forms[position % len(forms)], student)
+            for position, student in enumerate(request.students)]
+
+
+def _module_html(request: Request, sources: dict[str, Source], copy: Copy) -> str:
     return _env.get_template("handouts/module.html").render(
-        module=request.module, edition=request.edition, form=request.form, paper=PAPERS[request.paper],
-        sources=sources, copies=copies, class_set=bool(request.students))
+        module=request.module, edition=request.edition, form=copy.form, paper=PAPERS[request.paper],
+        sources=sources, copies=[copy], class_set=bool(request.students))
+
+
+def handout_html(request: Request, sources: dict[str, Source]) -> str:
+    """The HTML of a single handout (a class set is several documents: :func:`handout_documents`)."""
+    return handout_documents(request, sources)[0]
+
+
+def handout_documents(request: Request, sources: dict[str, Source]) -> list[str]:
+    """The HTML documents of a handout, each laid out and page-numbered on its own: one for an edition of a form;
+    for a class set, one per student and, last, the teacher's answer key of each form handed out."""
+    if not request.students:
+        return [_module_html(request, sources, copy_of(request.module, request.form))]
+    copies = class_set_copies(request)
+    forms = {copy.form: copy for copy in copies}
+    students = {form: [copy.student for copy in copies if copy.form == form] for form in forms}
+    keys = _env.get_template("handouts/keys.html").render(
+        module=request.module, paper=PAPERS[request.paper], forms=[forms[form] for form in sorted(forms)],
+        students=students)
+    return [_module_html(request, sources, copy) for copy in copies] + [keys]
 
 
 def render(request: Request, sources: dict[str, Source]) -> bytes:
     module = request.module
-    edition = "Teacher edition" if request.edition == "teacher" else "Student edition"
-    return render_pdf(handout_html(request, sources), ("css/print.css",),
-                      title=f"{module.title} — {edition}, form {request.form}")
+    if request.students:
+        title = f"{module.title} — class set of {len(request.students)}"
+    else:
+        edition = "Teacher edition" if request.edition == "teacher" else "Student edition"
+        title = f"{module.title} — {edition}, form {request.form}"
+    return render_pdf(handout_documents(request, sources), ("css/print.css",), title=title)
 
 
 class HandoutCache:

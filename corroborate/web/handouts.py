@@ -73,7 +73,8 @@ def module_handout(module_id: str):
 @bp.get("/teach/assignments/<int:assignment_id>/class-set.pdf")
 @role_required("teacher")
 def class_set(assignment_id: int):
-    """One PDF with a copy for each student of the class, each with the student's own form and name."""
+    """One PDF with a copy for each student of the class, each with the student's name and form (A, B, C, D in turn
+    down the roster) and its own page numbers, then the teacher's answer key of each form."""
     assignment = owned_assignment(assignment_id)
     module = module_or_404(assignment.module_id)
     names = tuple(student.name for student in class_students(assignment.classroom_id))
@@ -82,5 +83,5 @@ def class_set(assignment_id: int):
     paper = request.args.get("paper", current_app.config.get("HANDOUT_PAPER", "a4"))
     if paper not in PAPERS:
         abort(400, "Use paper=a4|letter.")
-    handout = Request(module, "student", chr(ord("A") + assignment.variant_seed % 26), paper, students=names)
+    handout = Request(module, "student", "A", paper, students=names)
     return serve(handout, f"{module.id}-class-set-{assignment.classroom.join_code}.pdf")

@@ -10,7 +10,7 @@ import pypdf
 import pytest
 
 from corroborate.handouts.pdf import render_pdf
-from corroborate.handouts.render import Request, form_items, key_for, numbered_lines, render
+from corroborate.handouts.render import Request, form_items, handout_html, key_for, numbered_lines, render
 from tests import factories as f
 from tests.conftest import login, sqlite_app
 
@@ -63,8 +63,67 @@ def test_student_edition_has_every_excerpt_citation_and_item_and_no_key(built, s
 
 def test_student_edition_numbers_the_excerpt_lines_and_leaves_room_to_write(student_pdf):
     text = text_of(student_pdf)
-    assert "Name" in text and "Date" in text
+    assert re.search(r"Name\s+Class\s+Date", text)
     assert "page 1 of" in text and "Student edition · Form A" in text
+
+
+def pages_of(pdf: bytes) -> list[str]:
+    return [squash(page.extract_text()) for page in pypdf.PdfReader(io.BytesIO(pdf)).pages]
+
+
+def test_teacher_edition_has_no_name_lines_and_one_wording_for_choose_all(built, teacher_pdf, student_pdf):
+    assert not re.search(r"Name\s+Class\s+Date", text_of(teacher_pdf))
+    for pdf in (teacher_pdf, student_pdf):
+        text = squash(text_of(pdf))
+        assert "Tick all that apply" not in text
+        assert text.count("Choose all that apply") == 1          # the sample's one multiple-response question
+
+
+def test_exercises_share_pages_and_get_the_lines_they_ask_for(built):
+    """Four short exercises fit on one page (no page each, as before), each whole: its prompt with its lines."""
+    from dataclasses import replace
+    module, sources = built
+    base = module.exercises[0]
+    exercises = tuple(replace(base, id=f"ex{n}", title=f"Exercise title number {n}", lines=lines)
+                      for n, lines in enumerate((3, 5, 4, 6), start=1))
+    short = replace(module, exercises=exercises)
+    request = Request(short, "student", "A", "a4")
+    html = handout_html(request, sources)
+    for lines in (3, 5, 4, 6):
+        assert f'style="height: {lines * 7}mm" aria-label="{lines} lines to write on"' in html
+    pages = pages_of(render(request, sources))
+    where = [next(i for i, page in enumerate(pages) if f"{n}. Exercise title number {n}" in page) for n in range(1, 5)]
+    assert len(set(where)) == 1, where
+    assert len(pages) <= len(pages_of(render(Request(module, "student", "A", "a4"), sources))) + 1
+
+
+def test_class_set_numbers_pages_per_student_names_each_form_and_ends_with_the_keys(built):
+    module, sources = built
+    students = ("Ada Lovelace", "Bo Diddley", "Cy Young", "Di Prince", "Ed Sheeran")
+    pages = pages_of(render(Request(module, "student", "A", "a4", students=students), sources))
+    forms = dict(zip(students, "ABCDA"))
+    runs: dict[str, list[str]] = {}
+    for page in pages:
+        owner = next((s for s in students if f"Form {forms[s]} · {s}" in page), None)
+        runs.setdefault(owner or "keys", []).append(page)
+    assert list(runs) == [*students, "keys"]                    # each student's copy in turn, the keys last
+    for student, own in runs.items():
+        total = len(own)
+        numbers = [re.search(r"page (\d+) of (\d+)", page).groups() for page in own]
+        assert numbers == [(str(n), str(total)) for n in range(1, total + 1)], student    # restarts per copy
+        if student != "keys":
+            assert "Key:" not in " ".join(own) and "Answer key" not in " ".join(own)
+            assert "Form S" not in " ".join(own)
+    keys = " ".join(runs["keys"])
+    assert "remove before handing out" in keys
+    for form in "ABCD":
+        assert f"Answer key · Form {form}" in keys
+        items, layout = form_items(module, form)
+        sheet = keys.split(f"Answer key · Form {form}")[1].split("Answer key · Form")[0]
+        for number, item in enumerate(items, start=1):
+            assert f"{number} {item.kind.label} {squash(key_for(item, layout))}" in sheet, (form, number)
+    assert "Form A was printed for: Ada Lovelace, Ed Sheeran." in keys
+    assert "Form E" not in keys
 
 
 def test_teacher_edition_has_keys_feedback_rubrics_and_notes(built, teacher_pdf):
@@ -219,7 +278,9 @@ def test_teacher_gets_a_class_set_with_every_students_name(app):
     text = text_of(response.data)
     response.close()
     assert "Student-A" in text and "Student-A2" in text
-    assert "Key:" not in text
+    students_pages = text.split("Answer key · Form A")[0]
+    assert "Key:" not in students_pages and "Student edition · Form B · " in students_pages
+    assert "For the teacher · Answer keys" in text
     other = app.test_client()
     login(other, "teacher-b", f.PASSWORD)
     assert other.get(f"/teach/assignments/{ids['assignment_a']}/class-set.pdf").status_code == 404
