@@ -94,26 +94,45 @@ class Piece:
 
 
 def pieces(quote: str, text: SourceText) -> list[Piece] | None:
-    """Where each piece of the quotation lies in the source (None when it cannot be placed piece by piece)."""
-    found: list[Piece] = []
-    position = 0
+    """Where each piece of the quotation lies in the source, packed as tightly as the source allows (None when it
+    cannot be placed piece by piece).
+
+    The locator takes the first place where the whole quotation matches, so a first piece that is a common word
+    ("On […] March 1938") may be found pages before the rest. Here each piece is placed at its earliest occurrence
+    after the one before, then, from the last piece back, each earlier piece moves to its latest occurrence before
+    the next: the excerpt is judged by the closest reading of it the source allows.
+    """
     whole = quote_pattern(quote)
     first = whole.search(text.joined) or (whole.tolerant.search(text.joined) if whole.tolerant else None)
     if first is None:
         return None
-    position = first.start()
+    patterns = []
     for index, part in enumerate(ELISION.split(quote)):
         try:
-            pattern = quote_pattern(part)
+            patterns.append((index, quote_pattern(part)))
         except ValueError:
             continue     # a part with no words: the […] opens or closes the quotation
-        match = (pattern.exact.match if not found else pattern.exact.search)(text.joined, position)
-        if match is None and pattern.tolerant is not None:
-            match = (pattern.tolerant.match if not found else pattern.tolerant.search)(text.joined, position)
+    found: list[Piece] = []
+    position = first.start()
+    for index, pattern in patterns:
+        match = None
+        for regex in filter(None, (pattern.exact, pattern.tolerant)):
+            match = (regex.match if not found else regex.search)(text.joined, position)
+            if match:
+                break
         if match is None:
             return None
         found.append(Piece(index, match.start(), match.end()))
         position = match.end()
+    for k in range(len(found) - 2, -1, -1):
+        pattern = patterns[k][1]
+        for regex in filter(None, (pattern.exact, pattern.tolerant)):
+            latest = None
+            for match in regex.finditer(text.joined, found[k].start, found[k + 1].start):
+                latest = match
+            if latest is not None:
+                found[k] = Piece(found[k].index, latest.start(), latest.end())
+                break
     return found
 
 

@@ -220,3 +220,13 @@ def test_documents_over_1200_words_are_a_warning(corpus, tmp_path):
 @pytest.mark.parametrize("name", ["kirov-cuts", "giveaways", "kirov-leaks"])
 def test_every_gate_fixture_fails_the_check(corpus, tmp_path, name):
     assert messages(corpus, folder_with(tmp_path, name), "error")
+
+
+def test_a_first_piece_that_is_a_common_word_is_placed_next_to_the_rest(corpus):
+    """The locator takes the first "On" of the book that has the rest within reach; the span is measured from the
+    "On" right before "[2] March 1938", not from one pages earlier."""
+    from corroborate.curriculum.gates import between, pieces
+    text = corpus.source_text("getty-naumov-1999")
+    placed = pieces("On […] March 1938 the third and last", text)
+    assert between(text, placed[0].start, placed[-1].end).split() == ["On", "[2]", "March", "1938", "the", "third",
+                                                                  "and", "last"]
