@@ -19,7 +19,7 @@ import yaml
 
 from ..corpus.store import Corpus
 from . import yamlines
-from .gates import gate_problems
+from .gates import gate_problems, unit_problems
 from .load import Problem, Report, load_module
 from .markup import mark_terms, render
 from .model import Exercise, Module, Unit
@@ -86,6 +86,8 @@ def load_all(directory: Path, corpus: Corpus, display: str = "curriculum",
              cache_dir: Path | None = None) -> tuple[UnitFile | None, list[Module], list[Problem]]:
     """Load and verify every module (from the cache when its inputs have not changed)."""
     unit, problems = read_unit_file(directory, display)
+    if unit:
+        problems += unit_problems(unit.title, unit.introduction, corpus, f"{display}/unit.yaml")
     source_ids = {s.id for s in corpus.sources}
     modules: list[Module] = []
     seen: dict[str, str] = {}

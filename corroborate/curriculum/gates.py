@@ -396,6 +396,14 @@ def _rendered_texts(module: Module, corpus: Corpus) -> Iterator[tuple[str, str, 
             " ".join(_strings(item)), lines.get("excerpts", 1)
 
 
+def unit_problems(title: str, introduction: str, corpus: Corpus, display: str) -> list[Problem]:
+    """Gate 4 on the unit page's title and introduction (``unit.yaml``)."""
+    ids = [(re.compile(rf"(?<![\w-]){re.escape(s.id)}(?![\w-])"), f"the source id '{s.id}'") for s in corpus.sources]
+    return [Problem(display, 1, f"unit: shows {description}, an internal word students and teachers should not "
+                                f"see; name sources by author and title")
+            for found, description in leaks(f"{title}\n{introduction}", ids)]
+
+
 def _line_of(found: str, start: int, file_lines: list[str]) -> int:
     """The first line from ``start`` on that holds ``found`` (``start`` when none does)."""
     for number in range(max(start, 1), len(file_lines) + 1):

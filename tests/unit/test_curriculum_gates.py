@@ -230,3 +230,14 @@ def test_a_first_piece_that_is_a_common_word_is_placed_next_to_the_rest(corpus):
     placed = pieces("On […] March 1938 the third and last", text)
     assert between(text, placed[0].start, placed[-1].end).split() == ["On", "[2]", "March", "1938", "the", "third",
                                                                   "and", "last"]
+
+
+def test_the_unit_introduction_names_no_seeds_or_files(corpus, tmp_path):
+    folder = folder_with(tmp_path, "kirov-leaks")
+    (folder / "unit.yaml").write_text("title: T\nintroduction: Read the seeds in seeds/sources.yaml.\n"
+                                      "modules: [kirov-leaks]\n", encoding="utf-8")
+    found = {m for m in messages(corpus, folder, "error") if m.startswith("curriculum/unit.yaml")}
+    assert found == {"curriculum/unit.yaml:1: unit: shows the word 'seeds' (say: the sources, the documents), an "
+                     "internal word students and teachers should not see; name sources by author and title",
+                     "curriculum/unit.yaml:1: unit: shows the file name 'seeds/sources.yaml', an internal word "
+                     "students and teachers should not see; name sources by author and title"}
