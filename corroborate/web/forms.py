@@ -68,7 +68,7 @@ class RosterForm(FlaskForm):
 
 class RosterConfirmForm(FlaskForm):
     """The preview's button: the rows themselves come back as ``name``/``username`` lists and are checked again."""
-    submit = SubmitField("Create the accounts and print login slips")
+    submit = SubmitField("Create the accounts")
 
 
 class SchoolZoneForm(FlaskForm):
