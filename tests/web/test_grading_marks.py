@@ -49,6 +49,9 @@ def test_a_part_marked_attempt_says_points_so_far_until_the_essay_is_marked(app)
     review = student.get(f"/learn/attempts/{attempt_id}/review").get_data(as_text=True)
     assert "2 of 13 points so far, 6 waiting for your teacher" in review
     assert "Score:" not in review and "%" not in text(lxml_html.fromstring(review).xpath("//p[contains(@class, 'score')]")[0])
+    page = student.get(f"/learn/assignments/{ids['assignment_a']}").get_data(as_text=True)
+    assert "2 of 13 points so far, 1 written answer waiting for your teacher" in page and "15%" not in page
+    assert "not final yet" in page
     teacher = teacher_client(app)
     view = teacher.get(f"/teach/attempts/{attempt_id}").get_data(as_text=True)
     assert "2 of 13 points so far, 6 still to mark" in view
@@ -247,3 +250,19 @@ def test_item_analysis_names_questions_by_label_and_warns_when_few_answered(app)
     assert rows[1][:6] == ["student-a", "Student-A", "1", "provisional: 3.67 of 13 points so far, 6 still to mark",
                            "3.67", "13"]
     assert rows[1][-1] == ""                                                # the essay waits
+
+
+def test_only_the_classs_teacher_reaches_its_results_csv_and_marks_its_answers(app):
+    ids = f.world(app)
+    attempt_id = finish_attempt(app, "student-a", {"q-single": "a"}, essay="Mine alone")
+    other = teacher_client(app, "teacher-b")
+    csv_url = f"/teach/assignments/{ids['assignment_a']}/results.csv"
+    response = other.get(csv_url)
+    assert response.status_code in (403, 404) and b"student-a" not in response.data
+    assert student_client(app, "student-a")[0].get(csv_url).status_code == 403
+    response = post(other, f"/teach/responses/{essay_response(app, attempt_id)}/grade",
+                    {"level": "points", "points": "6"}, page="/teach/grading")
+    assert response.status_code in (403, 404)
+    assert "Mine alone" not in other.get("/teach/grading").get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Attempt, attempt_id).pending == 1
