@@ -19,7 +19,7 @@ import yaml
 
 from ..corpus.store import Corpus
 from . import yamlines
-from .gates import gate_problems, unit_problems
+from .gates import gate_problems, repeated_excerpts, unit_problems
 from .load import Problem, Report, load_module
 from .markup import mark_terms, render
 from .model import Exercise, Module, Unit
@@ -116,6 +116,7 @@ def load_all(directory: Path, corpus: Corpus, display: str = "curriculum",
             continue
         seen[module.id] = where
         modules.append(module)
+    problems += repeated_excerpts(modules)
     if unit:
         for module_id, line in zip(unit.order, unit.lines or [1] * len(unit.order)):
             if module_id not in seen:

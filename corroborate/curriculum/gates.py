@@ -443,3 +443,31 @@ def load_problems(module: Module) -> list[Problem]:
             f"module: the documents total {total} words (at most about {MAX_DOCUMENTS}); cut or drop a document"),
             "warning"))
     return problems
+
+
+def _span(excerpt: Excerpt) -> tuple[tuple[int, int], tuple[int, int]]:
+    """Where an excerpt's quotation starts and ends in its source, as (passage number, offset) pairs."""
+    def number(passage_id: str) -> int:
+        return int(passage_id.rsplit(":p", 1)[1])
+    found = excerpt.locator
+    return (number(found.passages[0]), found.start), (number(found.passages[-1]), found.end)
+
+
+def repeated_excerpts(modules: list[Module]) -> list[Problem]:
+    """No excerpt appears in two modules: an excerpt whose quotation overlaps, in its source, one of an earlier
+    module's (in file order) is an error at its line, naming the other module and excerpt."""
+    problems: list[Problem] = []
+    placed: dict[str, list[tuple[tuple, tuple, Module, Excerpt]]] = {}
+    for module in modules:
+        for excerpt in module.excerpts:
+            if excerpt.locator is None:
+                continue
+            start, end = _span(excerpt)
+            for other_start, other_end, other_module, other in placed.get(excerpt.source, []):
+                if other_module is not module and start < other_end and other_start < end:
+                    problems.append(Problem(module.path, excerpt.line, (
+                        f"excerpt '{excerpt.id}' quotes text that module '{other_module.id}' already quotes in its "
+                        f"excerpt '{other.id}' (\"{other.title or other.quote[:40]}\"): no excerpt appears in two "
+                        "modules; choose another passage or move the document with both modules revised")))
+            placed.setdefault(excerpt.source, []).append((start, end, module, excerpt))
+    return problems

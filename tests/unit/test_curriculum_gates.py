@@ -241,3 +241,33 @@ def test_the_unit_introduction_names_no_seeds_or_files(corpus, tmp_path):
                      "internal word students and teachers should not see; name sources by author and title",
                      "curriculum/unit.yaml:1: unit: shows the file name 'seeds/sources.yaml', an internal word "
                      "students and teachers should not see; name sources by author and title"}
+
+
+# No excerpt in two modules (issue #27).
+
+def test_an_excerpt_another_module_already_quotes_is_an_error_naming_that_module(corpus, tmp_path):
+    """A copy of the shipped kirov module under another id quotes every one of kirov's documents again: each repeat
+    is an error in the copy (the later file), at its excerpt, naming kirov and its excerpt; kirov stays clean."""
+    folder = tmp_path / "curriculum"
+    folder.mkdir()
+    shipped = Path(__file__).resolve().parents[2] / "curriculum" / "kirov.md"
+    kirov = shipped.read_text(encoding="utf-8")
+    copy = kirov.replace("id: kirov", "id: purge-again", 1)
+    (folder / "kirov.md").write_text(kirov, encoding="utf-8")
+    (folder / "purge-again.md").write_text(copy, encoding="utf-8")
+    (folder / "unit.yaml").write_text("title: T\nintroduction: I\nmodules: [kirov, purge-again]\n", encoding="utf-8")
+    found = [m for m in messages(corpus, folder, "error") if "already quotes" in m]
+    excerpt_ids = re.findall(r"^  - id: (\S+)\n    source:", kirov, re.MULTILINE)
+    assert len(found) == len(excerpt_ids) >= 4
+    first = excerpt_ids[0]
+    where, message = found[0].split(": ", 1)
+    assert where.startswith("curriculum/purge-again.md:")
+    assert int(where.rsplit(":", 1)[1]) >= line_of(copy, f"  - id: {first}")
+    assert message.startswith(f"excerpt '{first}' quotes text that module 'kirov' already quotes in its excerpt "
+                              f"'{first}'")
+    assert "no excerpt appears in two modules" in message
+
+
+def test_two_modules_quoting_different_sentences_of_one_source_are_not_repeats(corpus, tmp_path):
+    curriculum = Path(__file__).resolve().parents[2] / "curriculum"
+    assert not [str(p) for p in check(curriculum, corpus) if "already quotes" in str(p)]
