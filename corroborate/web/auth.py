@@ -38,7 +38,8 @@ def ip_limit() -> str:
 
 
 LIVE = (LoginSession.token == bindparam("token")) & LoginSession.revoked_at.is_(None)   # a session not revoked
-SIGNED_IN = (select(User).join(LoginSession, LoginSession.user_id == User.id).where(LIVE)
+SIGNED_IN = (select(User, clock.SCHOOL_ZONE.scalar_subquery()).join(LoginSession, LoginSession.user_id == User.id)
+             .where(LIVE)
              .options(load_only(User.username, User.name, User.role, User.must_change_password, User.time_zone)))
 LIVE_SESSION = select(LoginSession.id).where(LIVE)
 
@@ -46,10 +47,14 @@ LIVE_SESSION = select(LoginSession.id).where(LIVE)
 @login_manager.user_loader
 def load_user(token: str) -> User | None:
     """The user of a live (not revoked) login session, with the columns a page needs (a view that changes the
-    account loads the rest as it reads them): one indexed statement, which every signed-in request makes."""
-    user = db.session.scalar(SIGNED_IN, {"token": token})
-    if user is not None:
-        user.session_token = token
+    account loads the rest as it reads them) and the school's time zone as chosen in the app: one indexed
+    statement, which every signed-in request makes."""
+    row = db.session.execute(SIGNED_IN, {"token": token}).first()
+    if row is None:
+        return None
+    user, school_zone = row
+    user.session_token = token
+    clock.chosen_school_zone(school_zone)
     return user
 
 

@@ -70,16 +70,30 @@ def end_of_school_day(value: str) -> time:
         raise ValueError(f"CORROBORATE_SCHOOL_DAY_ENDS={value!r} is not a time of day like 15:30") from None
 
 
+SCHOOL_ZONE = select(Setting.value).where(Setting.key == SETTING)
+
+
+def chosen_school_zone(name: str | None) -> None:
+    """The zone chosen in the app as this request read it (auth.load_user reads it with the signed-in user, in the
+    same statement)."""
+    g.school_zone_name = name
+
+
 def school_zone() -> ZoneInfo | None:
-    """The install's zone: the environment's, else the one the first teacher chose, else None (not chosen yet)."""
+    """The install's zone: the environment's, else the one the first teacher chose, else None (not chosen yet).
+    Once chosen it never changes, so it is kept for the process; until then each request reads it (a signed-in
+    one with its user, in no extra statement)."""
     known = current_app.extensions.get("corroborate.school_zone")
-    if known is None and "school_zone" not in g:        # once chosen it never changes: kept for the process
-        name = current_app.config["CORROBORATE_TIMEZONE"] or db.session.scalar(
-            select(Setting.value).where(Setting.key == SETTING))
-        known = g.school_zone = zone_named(name)
-        if known is not None:
-            current_app.extensions["corroborate.school_zone"] = known
-    return known or g.school_zone
+    if known is not None:
+        return known
+    name = current_app.config["CORROBORATE_TIMEZONE"]
+    if not name:
+        current_user.is_authenticated                    # noqa: B018 - loads the signed-in user, and the setting
+        name = g.school_zone_name if "school_zone_name" in g else db.session.scalar(SCHOOL_ZONE)
+    zone = zone_named(name)
+    if zone is not None:
+        current_app.extensions["corroborate.school_zone"] = zone
+    return zone
 
 
 def school_zone_is_set_here() -> bool:
@@ -92,7 +106,7 @@ def choose_school_zone(name: str) -> None:
     in a ``writing()`` block)."""
     if db.session.get(Setting, SETTING) is None:
         db.session.add(Setting(key=SETTING, value=name))
-    g.pop("school_zone", None)
+    g.pop("school_zone_name", None)
     g.pop("viewer_zone", None)
 
 

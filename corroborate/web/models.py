@@ -27,6 +27,7 @@ class User(db.Model):
     session, never the user, so signing out or a password reset revokes it."""
 
     __tablename__ = "users"
+    __mapper_args__ = {"eager_defaults": False}    # time_zone's default is not read back after an INSERT
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(40), unique=True, index=True)
     name: Mapped[str] = mapped_column(String(100))
