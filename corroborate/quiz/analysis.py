@@ -72,14 +72,14 @@ def mastery(items: list[Item], scores: dict[str, dict[str, float]]) -> dict[str,
 def bar_chart_svg(stats: list[ItemStats], labels: dict[str, str]) -> str:
     """A small, accessible SVG: one bar per item for facility, a tick for discrimination, and a visible legend
     above them. Labels are cut between words ("Q3 · Who is…"), never inside one. Server-rendered."""
-    width, row, left, top = 560, 26, 190, 44
+    width, row, left, top = 600, 26, 240, 44
     height = row * len(stats) + top + 20
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" role="img" '
              f'aria-labelledby="chart-title chart-desc" class="analysis-chart">',
              '<title id="chart-title">Item facility and discrimination</title>',
              '<desc id="chart-desc">For each question, a bar shows the share of points students earned (facility); '
              'a dark tick marks discrimination, where higher separates stronger from weaker students.</desc>',
-             '<g class="legend" font-size="12">'
+             '<g class="legend" font-size="12" font-family="sans-serif">'
              '<rect x="0" y="6" width="18" height="12" fill="#7a2e1f"/>'
              '<text x="24" y="16">Facility: share of the points earned</text>'
              '<rect x="300" y="3" width="3" height="18" fill="#1d1d1f"/>'
@@ -87,8 +87,9 @@ def bar_chart_svg(stats: list[ItemStats], labels: dict[str, str]) -> str:
     scale = width - left - 20
     for index, stat in enumerate(stats):
         y = top + index * row
-        label = _escape(title_from(labels.get(stat.item_id, stat.item_id), 28))
-        parts.append(f'<text x="{left - 8}" y="{y + 15}" text-anchor="end" font-size="12">{label}</text>')
+        label = _escape(title_from(labels.get(stat.item_id, stat.item_id), 30))
+        parts.append(f'<text x="{left - 8}" y="{y + 15}" text-anchor="end" font-size="12" '
+                     f'font-family="sans-serif">{label}</text>')
         parts.append(f'<rect x="{left}" y="{y + 3}" width="{scale}" height="16" fill="#eee"/>')
         if stat.facility is not None:
             parts.append(f'<rect x="{left}" y="{y + 3}" width="{scale * stat.facility:.1f}" height="16" '

@@ -67,4 +67,4 @@ def test_the_item_analysis_chart_has_a_visible_legend_and_whole_words():
     svg = bar_chart_svg(stats, {"q-a": "Q1 · Which documents take a position on the guilt"})
     assert '<g class="legend"' in svg and ">Facility: share of the points earned</text>" in svg
     assert ">Discrimination (higher is better)</text>" in svg
-    assert ">Q1 · Which documents take a…</text>" in svg
+    assert ">Q1 · Which documents take a…</text>" in svg and "Q1 · Which documents take a position" not in svg
