@@ -4,8 +4,10 @@
 (:class:`Option`, :class:`Pair`, :class:`Blank`, :class:`Level`, :class:`Grade`, :func:`element_id`) and
 :class:`ItemType`, the interface of a type. Each type is one class in a module of its own — its module-file schema
 and checks, snapshot JSON, grading, answer checks, the student's keyless view, the answer from a form, keys in words
-and its export mappings — and one Jinja template, ``templates/items/<type>.html``, for the quiz page and the printed
-handout. Types are registered below, in the order pages and messages list them; ``item.kind`` is an item's type.
+and its export mappings — and one Jinja template, ``templates/items/<type>.html``, for the quiz page, the printed
+handout and the review of an answer (the student's review and the teacher's attempt view). ``labels.py`` gives
+every item of a quiz its stable label ("Q3 · Who is speaking?"). Types are registered below, in the order pages
+and messages list them; ``item.kind`` is an item's type.
 
 A ninth type is one more module here (a subclass of :class:`ItemType`), its template, and its line below.
 

@@ -162,11 +162,12 @@ class ItemType(ABC):
     holds everything about it. The class attributes name it; the methods, grouped as below, are what the rest of
     the app calls. An abstract method is one every type must define; the others have a default that fits most.
 
-    The quiz page's controls and the printed handout's question are the macros ``answer(view, value)`` and
-    ``printed(item, view, edition)`` of the type's Jinja template (:attr:`template`), rendered inside
-    ``templates/items/question.html`` and ``templates/handouts/module.html``; ``static/js/quiz.js`` reads the
-    controls back into an answer (its ``valueOf`` and ``applyValue`` have a branch per type; each type's module
-    says what its branch does).
+    The quiz page's controls, the printed handout's question and the review of a submitted answer are the macros
+    ``answer(view, value)``, ``printed(item, view, edition)`` and ``review(row)`` of the type's Jinja template
+    (:attr:`template`), rendered inside ``templates/items/question.html``, ``templates/handouts/module.html`` and
+    ``templates/items/reviewed.html`` (the student's review and the teacher's attempt view alike);
+    ``static/js/quiz.js`` reads the controls back into an answer (its ``valueOf`` and ``applyValue`` have a branch
+    per type; each type's module says what its branch does).
     """
 
     name: ClassVar[str]                     # the ``type:`` of a module file and of stored snapshots
