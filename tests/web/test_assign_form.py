@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 from tests import factories as f
+from tests.conftest import csrf_token
 from tests.web.test_teaching import assign, teacher_client
 
 
@@ -27,3 +28,15 @@ def test_a_form_with_errors_keeps_every_field_it_was_sent(app):
     assert re.search(r'<option selected value="average">|<option value="average" selected>', page)
     assert 'value="2030-01-10T09:00"' in page and 'value="2030-01-17T09:00"' in page
     assert "Everything you typed is kept." in page
+
+
+def test_a_form_with_errors_keeps_the_generated_questions_as_ticked(app):
+    ids = f.world(app)
+    teacher = teacher_client(app)
+    page = teacher.get("/teach/modules/sample/generated").get_data(as_text=True)
+    generated = re.findall(r'name="keep" value="(gen-[a-z-]+-[0-9a-f]{8})"', page)[:3]
+    teacher.post("/teach/modules/sample/generated",
+                 data={"keep": generated, "csrf_token": csrf_token(teacher, "/teach/modules/sample/generated")})
+    page = assign(teacher, ids["class_a"], attempts_allowed="0", generated=[generated[1]]).get_data(as_text=True)
+    assert f'value="{generated[1]}" checked' in page                   # as ticked, not as every kept one
+    assert f'value="{generated[0]}" checked' not in page and f'value="{generated[0]}"' in page
