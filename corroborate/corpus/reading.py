@@ -139,7 +139,8 @@ def _cut(sections: list[Section], min_page_chars: int) -> list[Page]:
         elif _only_headings(section) and _next_opens(sections, position):
             waiting.append(section)
         else:
-            pages[-1].sections.append(section)
+            pages[-1].sections.extend([*waiting, section])      # in reading order, always
+            waiting = []
     if waiting:
         pages[-1].sections.extend(waiting)
     return pages
