@@ -293,6 +293,9 @@ def grade_response(response_id: int):
     if item is None or not item.manual:
         flash("Only written answers are marked by hand.", "error")
         return redirect(back)
+    if not response.attempt.submitted:
+        flash("This attempt is still in progress: mark it once it is submitted.", "error")
+        return redirect(back)
     typed, score, problem = _typed_mark(item)
     if problem:
         return render_template("grades/mark.html", response=response, item=item, back=back, error=problem,

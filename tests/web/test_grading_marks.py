@@ -266,3 +266,18 @@ def test_only_the_classs_teacher_reaches_its_results_csv_and_marks_its_answers(a
     assert "Mine alone" not in other.get("/teach/grading").get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Attempt, attempt_id).pending == 1
+
+
+def test_an_attempt_still_in_progress_cannot_be_marked(app):
+    f.world(app)
+    client, token = student_client(app, "student-a")
+    attempt_id = start(app, client, token, 1)
+    put(client, token, attempt_id, "q-essay", "Half an essay", 1)
+    teacher = teacher_client(app)
+    view = teacher.get(f"/teach/attempts/{attempt_id}").get_data(as_text=True)
+    assert "Half an essay" in view and 'name="points"' not in view
+    response = post(teacher, f"/teach/responses/{essay_response(app, attempt_id)}/grade",
+                    {"level": "proficient"}, page="/teach/grading", follow_redirects=True)
+    assert "still in progress" in response.get_data(as_text=True)
+    with app.app_context():
+        assert all(r.score is None for r in db.session.get(Attempt, attempt_id).responses)
