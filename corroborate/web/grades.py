@@ -87,8 +87,14 @@ def csv_status(cell: dict) -> str:
 @role_required("teacher")
 def gradebook_csv(class_id: int):
     """One row per student: username and name, then two columns per assignment: the percentage (empty while
-    ungraded, and while any written answer waits for a mark: an LMS import takes an empty cell as no grade, never a
-    provisional figure as a final one) and its status ("final", "provisional: 1 written answer to mark", …)."""
+    ungraded, and while any written answer waits for a mark) and its status ("final", "provisional: 1 written answer
+    to mark", …).
+
+    Why an empty cell and a separate status column: Moodle's CSV grade import reads an empty cell as "no grade"
+    (grade/import/csv/classes/load_data.php) and aborts the whole import on text in a grade column, so a marker such
+    as "57 (provisional)" in the percentage column would break it; its mapping step lets each status column be left
+    at "Ignore". Canvas's gradebook import offers columns it does not know as new assignments, which the teacher
+    need not create. Either way no provisional figure reaches the LMS as a final grade."""
     classroom = owned_class(class_id)
     columns, rows = gradebook_rows(classroom)
     titles = _titles()
