@@ -34,7 +34,8 @@ class Source:
     short: str | None = None
     series: str | None = None
     role: str | None = None
-    translated: bool = False
+    translated: bool = False            # the book's own text is a translation
+    documents_translated: bool = False  # the documents it prints are translations (its authors' own text may not be)
     original_year: int | None = None
 
     @property
@@ -53,6 +54,7 @@ class Source:
             "id": self.id, "file": self.file, "authors": list(self.authors), "translators": list(self.translators),
             "compiler": self.compiler, "title": self.title, "year": self.year, "publisher": self.publisher,
             "kind": self.kind, "format": self.format, "role": self.role, "translated": self.translated,
+            "documents_translated": self.documents_translated,
             "stance": self.stance, "production": self.production,
         }
 

@@ -84,10 +84,10 @@ def attribution(module: Module, sources: dict[str, Source], rng: random.Random) 
                            (excerpt.id,), explanation)
             if item:
                 yield item
-    records = [e for e in module.excerpts if e.locator and e.locator.citation and e.locator.citation.get("author")]
-    authors = list(dict.fromkeys(_author(e.locator.citation["author"]) for e in records))
+    records = [e for e in module.excerpts if not e.author and _writer(e)]
+    authors = list(dict.fromkeys(_writer(e) for e in records))
     for excerpt in records:
-        author = _author(excerpt.locator.citation["author"])
+        author = _writer(excerpt)
         surname = author.split()[-1].casefold()
         others = [a for a in authors + [", ".join(sources[s].authors) for s in module.sources if sources[s].authors]
                   if surname not in a.casefold()]
@@ -97,6 +97,21 @@ def attribution(module: Module, sources: dict[str, Source], rng: random.Random) 
                        f"<cite>{excerpt.locator.citation.get('title') or ''}</cite>.")
         if item:
             yield item
+
+
+def _writer(excerpt: Excerpt) -> str | None:
+    """Who wrote a compilation record's words, as people are named: the excerpt's ``author`` when the module gives
+    one, else the citation line's author unless that line names them only as its translators or editors (a
+    translated speech is not the translator's)."""
+    if excerpt.author:
+        return excerpt.author
+    citation = excerpt.locator.citation if excerpt.locator else None
+    if not citation or not citation.get("author"):
+        return None
+    named = citation["author"]
+    if any(named in (citation.get(role) or "") for role in ("translators", "editors")):
+        return None
+    return _author(named)
 
 
 def _author(name: str) -> str:
@@ -119,8 +134,9 @@ def sourcing(module: Module, sources: dict[str, Source], rng: random.Random) -> 
         source = sources[excerpt.source]
         citation = excerpt.locator.citation if excerpt.locator else None
         published = _year(citation.get("year")) if citation else source.year
-        account = (f"{_author(citation['author'])}'s account (<cite>{citation.get('title')}</cite>)"
-                   if citation and citation.get("author") else f"{source.label}")
+        writer = _writer(excerpt) if citation and not excerpt.author else None
+        account = (f"{writer}'s account (<cite>{citation.get('title')}</cite>)" if writer
+                   else f"<cite>{citation.get('title')}</cite>" if citation else f"{source.label}")
         events = [t for t in module.timeline if t.date[:4] in excerpt.quote]
         if events and published:
             event = events[0]
@@ -151,7 +167,8 @@ def sourcing(module: Module, sources: dict[str, Source], rng: random.Random) -> 
         if not citation:
             yield Item(_id("translation", excerpt.id), "truefalse",
                        f"<p>The text of Document “{_label(excerpt, sources)}” is a translation.</p>", "sourcing",
-                       excerpts=(excerpt.id,), options=_truefalse(source.translated), generated=True,
+                       excerpts=(excerpt.id,), generated=True,
+                       options=_truefalse(source.documents_translated if excerpt.author else source.translated),
                        explanation=f"<p>{source.production}</p>")
 
 
@@ -167,9 +184,10 @@ def headings(module: Module, sources: dict[str, Source], rng: random.Random) -> 
     for excerpt in module.excerpts:
         citation = excerpt.locator.citation if excerpt.locator else None
         heading = excerpt.locator.heading if excerpt.locator else None
-        if not (citation and heading and citation.get("author")):
+        author = _writer(excerpt) if citation else None
+        if not (heading and author):
             continue
-        author, compilation = _author(citation["author"]), sources[excerpt.source]
+        compilation = sources[excerpt.source]
         prompt = (f"In <cite>{html.escape(compilation.title)}</cite>, the compiler put the heading "
                   f"“{html.escape(heading.title() if heading.isupper() else heading)}” over this passage by "
                   f"{html.escape(author)} (Document “{html.escape(_label(excerpt, sources))}”). What is the heading "

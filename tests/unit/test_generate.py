@@ -58,13 +58,28 @@ def test_attribution_uses_the_modules_other_sources_as_distractors(modules, gene
 
 
 def test_who_wrote_it_names_the_original_author_of_compilation_quotes(modules, generated):
-    confessions = next(m for m in modules if m.id == "confessions")
-    items = kind(generated["confessions"], "author")
+    items = kind(generated["confessions"], "author") + kind(generated["confessions"], "writer")
     rights = {next(o.text for o in i.options if o.correct) for i in items}
     assert {"Joseph E. Davies", "Walter Duranty"} <= rights
-    for item in items:       # distractors are people too
+    for item in kind(generated["confessions"], "author"):       # distractors are people too
         assert all(re.match(r"^[A-Z][\w. ,'-]+$", o.text) for o in item.options)
-    assert confessions
+
+
+def test_a_translator_or_editor_named_by_the_citation_line_is_never_keyed_as_the_writer(modules, generated):
+    """The citation lines of Stalin's June 1937 speech ("Lucas and Ukas. Trans. and Ed.") and of the Kaganovich-Yezhov
+    report ("Shabad, Steven, trans.") name translators: the writer asked for is the excerpt's author."""
+    records = [(m.id, e) for m in modules for e in m.excerpts if e.locator and e.locator.citation]
+    translated = [(module_id, e) for module_id, e in records
+                  if e.locator.citation.get("author") in (e.locator.citation.get("translators") or "")]
+    assert translated, "no record of a translated document in the shipped modules"
+    for module_id, excerpt in translated:
+        asked = [i for i in generated[module_id] if i.excerpts == (excerpt.id,)
+                 and (i.id.startswith("gen-author-") or i.id.startswith("gen-writer-"))]
+        keys = {next(o.text for o in i.options if o.correct) for i in asked}
+        assert keys <= {excerpt.author}, (excerpt.id, keys)
+        wording = " ".join(plain(i.prompt) for i in generated[module_id] if i.excerpts == (excerpt.id,))
+        translator = re.split(r"[ ,]", excerpt.locator.citation["author"])[0]         # "Shabad", "Lucas"
+        assert f"by {translator}" not in wording and f"{translator}'s account" not in wording, wording
 
 
 def test_sourcing_years_translation_and_second_hand(modules, generated, sources):
@@ -78,7 +93,9 @@ def test_sourcing_years_translation_and_second_hand(modules, generated, sources)
         record = bool(excerpt.locator.citation)
         assert second_hand[excerpt.id] == ("true" if record else "false"), excerpt.id
         if not record:
-            assert translation[excerpt.id] == str(sources[excerpt.source].translated).lower(), excerpt.id
+            source = sources[excerpt.source]
+            translated = source.documents_translated if excerpt.author else source.translated
+            assert translation[excerpt.id] == str(translated).lower(), excerpt.id
     assert {"true", "false"} <= set(second_hand.values()) and {"true", "false"} <= set(translation.values())
 
 
@@ -193,3 +210,12 @@ def test_without_an_author_the_books_author_is_named_as_the_writer(corpus, tmp_p
     (source_item,) = [i for i in kind(items, "source") if i.excerpts == ("goldman",)]
     assert plain(source_item.explanation).startswith(f"It was written by {sources['goldman-2008'].byline}:")
     assert not [i for i in kind(items, "writer") if i.excerpts == ("goldman",)]
+
+
+def test_the_authors_own_text_of_a_documentary_history_is_not_a_translation_its_documents_are(modules, generated):
+    """Getty & Naumov wrote their commentary in English; the Soviet documents they print are translated."""
+    for module in modules:
+        translation = {i.excerpts[0]: i.key() for i in kind(generated[module.id], "translation")}
+        for excerpt in module.excerpts:
+            if excerpt.source == "getty-naumov-1999":
+                assert translation[excerpt.id] == ("true" if excerpt.author else "false"), (module.id, excerpt.id)
