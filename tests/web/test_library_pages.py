@@ -196,3 +196,15 @@ def test_a_signed_in_readers_header_is_never_served_to_someone_else(app):
     page = anonymous.get_data(as_text=True)
     assert "Sign out rivera" not in page and 'name="csrf-token"' not in page and "Sign in" in page
     assert anonymous.headers["ETag"] != teacher.get("/sources/goldman-2008").headers["ETag"]
+
+
+def test_a_server_error_keeps_the_site_header(app):
+    """A view that fails inside a shared page (its header still a slot) gets the 500 page with the header."""
+    from corroborate.web.pagecache import shared_page
+
+    @shared_page(params=())
+    def broken():
+        raise RuntimeError("a bug")
+    app.add_url_rule("/broken", "broken", broken)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    _assert_error_page_with_header(app.test_client(), "/broken", 500)
