@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import shot
+from tests.e2e.test_accessibility import violations
 
 WIDTHS = {"wide": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 
@@ -104,3 +105,22 @@ def test_a_handout_downloads_and_the_preparing_page_says_it_is_ready(context):
     page.set_viewport_size(WIDTHS["phone"])
     no_sideways_scroll(page)
     shot(page, "library-print-handout-ready-390")
+
+
+@pytest.fixture
+def axe_page(browser, server):
+    """A page that lets axe's script in (bypass_csp), as tests/e2e/test_accessibility.py does."""
+    made = browser.new_context(base_url=server.url, bypass_csp=True, viewport=WIDTHS["wide"])
+    made.set_default_timeout(15000)
+    yield made.new_page()
+    made.close()
+
+
+def test_the_reader_pages_pass_axe(axe_page):
+    page = axe_page
+    report = {}
+    for name, url in (("goldman", "/sources/goldman-2008"), ("rogovin-first", "/sources/rogovin-2009"),
+                      ("rogovin-chapter", "/passages/rogovin-2009:p1234"), ("not-found", "/sources/nope")):
+        page.goto(url)
+        report[name] = violations(page)
+    assert {name: found for name, found in report.items() if found} == {}
