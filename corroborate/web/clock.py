@@ -45,7 +45,6 @@ def init_app(app: Flask) -> None:
     end_of_school_day(app.config["SCHOOL_DAY_ENDS"])
     app.add_template_filter(local_time, "local_time")
     app.add_template_global(zone_label, "zone_label")
-    app.add_template_global(viewer_zone, "viewer_zone")
 
 
 @lru_cache(maxsize=None)
@@ -54,8 +53,13 @@ def zone_names() -> tuple[str, ...]:
     return (*sorted(n for n in available_timezones() if "/" in n and not n.startswith(("Etc/", "SystemV/"))), "UTC")
 
 
+@lru_cache(maxsize=None)
+def _known_zones() -> frozenset[str]:
+    return frozenset(zone_names())
+
+
 def zone_named(name: str | None) -> ZoneInfo | None:
-    if not name or name not in set(zone_names()):
+    if not name or name not in _known_zones():
         return None
     try:
         return ZoneInfo(name)
@@ -94,11 +98,6 @@ def school_zone() -> ZoneInfo | None:
     if zone is not None:
         current_app.extensions["corroborate.school_zone"] = zone
     return zone
-
-
-def school_zone_is_set_here() -> bool:
-    """Whether the zone comes from the environment (and so cannot be changed in the app)."""
-    return bool(current_app.config["CORROBORATE_TIMEZONE"])
 
 
 def choose_school_zone(name: str) -> None:

@@ -321,3 +321,12 @@ def test_a_form_with_errors_names_the_cleared_password_fields_and_focuses_the_fi
 def test_the_join_hint_describes_codes_as_they_are(app, client):
     page = client.get("/join").get_data(as_text=True)
     assert "six-letter" not in page and "six letters and digits" in page
+
+
+def test_the_account_pages_need_a_sign_in_and_the_school_zone_a_teacher(app, client):
+    assert "/login" in client.get("/account").headers["Location"]
+    assert "/login" in client.get("/account/school-time-zone").headers["Location"]
+    f.user(app, "ana")
+    login(client, "ana", f.PASSWORD)
+    assert client.get("/account/school-time-zone").status_code == 403
+    assert post(client, "/account/school-time-zone", {"zone": "Asia/Tokyo"}, page="/account").status_code == 403
