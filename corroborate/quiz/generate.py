@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable, Iterator
 
 from ..corpus.sources import Source
-from ..curriculum.markup import plain, sanitize
+from ..curriculum.markup import plain, render, sanitize
 from ..curriculum.model import Excerpt, Module
 from ..items import Blank, Item, Level, Option, Pair
 
@@ -169,7 +169,7 @@ def sourcing(module: Module, sources: dict[str, Source], rng: random.Random) -> 
                        f"<p>The text of Document “{_label(excerpt, sources)}” is a translation.</p>", "sourcing",
                        excerpts=(excerpt.id,), generated=True,
                        options=_truefalse(source.documents_translated if excerpt.author else source.translated),
-                       explanation=f"<p>{source.production}</p>")
+                       explanation=render(source.production))
 
 
 def _own_text(excerpt: Excerpt, source: Source) -> str:
