@@ -104,6 +104,12 @@ def test_new_york_teacher_roster_and_one_time_passwords(new_york, browser, schoo
     (ARTIFACTS / "accounts-04-login-slips.pdf").write_bytes(pdf)
     page.goto(class_url)
     expect(page.get_by_role("rowheader", name="Zoë Ångström")).to_be_visible()
+
+    # --- the teacher's own account page, from the header: name, time zone, password ------------------------------
+    page.get_by_role("link", name="Account").click()
+    expect(page.get_by_label("Your time zone")).to_have_value("")
+    expect(page.get_by_label("Your time zone")).to_contain_text("The school's (New York)")
+    shots(page, "04-teacher-account")
     sign_out(page)
 
     # --- the student must replace the slip password before any other page ------------------------------------------
