@@ -27,6 +27,8 @@ def test_a_timed_single_attempt_quiz_warns_before_the_start_button(app):
     assert "You have 40 minutes from the moment you press Start" in text
     assert "This is your only attempt" in text
     assert "When the time is up, or at the due date" in text and "submitted with the answers saved by then" in text
+    deadline = text[text.index("if that comes first"):text.index("the quiz is submitted")]
+    assert deadline.count("(") == deadline.count(")") <= 1, deadline        # "(UTC)" once, never "(… (UTC))"
     assert "(40-minute timer)" in text
 
 
