@@ -86,7 +86,8 @@ def unicode_and_line_breaks_in_download_names(server):
 
 
 def open_redirect_after_grading(server):
-    """Marking an essay with a bad level, or a good one, never redirects to ``back`` when it leaves the site."""
+    """Marking an essay with a good level never redirects to ``back`` when it leaves the site; a bad level shows the
+    marking form again (400, nothing saved), whose ``back`` field carries no address off the site either."""
     teacher_id, teacher = _teacher(server, "redirect-teacher")
     student_id = f.user(server.app, "redirect-student")
     class_id = f.classroom(server.app, teacher_id, "Redirects", (student_id,))
@@ -106,6 +107,10 @@ def open_redirect_after_grading(server):
             answer = teacher.post(f"/teach/responses/{response_id}/grade", {"level": level, "back": back},
                                   page="/teach/grading")
             location = answer.headers.get("Location", "")
+            if level == "no-such-level":
+                assert answer.status_code == 400 and not location, (level, back, answer.status_code, location)
+                assert "evil" not in answer.text and "javascript:" not in answer.text, (level, back)
+                continue
             assert answer.status_code == 302, (level, back, answer.status_code)
             assert location.startswith("/") and not location.startswith(("//", "/\\")) and "evil" not in location, \
                 (level, back, location)
