@@ -267,24 +267,15 @@ def create_teacher(username: str, name: str, password: str) -> None:
 def reset_password(username: str) -> None:
     """Give an account (a teacher who forgot theirs) a one-time password, printed here: it signs in once, and its
     owner then chooses their own. Signs the account out everywhere and clears any wait after wrong passwords."""
-    from .web import throttle
-    from .web.access import end_sessions
-    from .web.database import writing
+    from .web.access import give_one_time_password
     from .web.forms import normalize_username
     from .web.models import find_user
-    from .web.passwords import hash_password, one_time_password
 
     user = find_user(normalize_username(username))
     if user is None:
         click.echo(f"error: no account is called {username!r}", err=True)
         sys.exit(1)
-    password = one_time_password()
-    password_hash = hash_password(password)
-    with writing():
-        user.password_hash = password_hash
-        user.must_change_password = True
-        end_sessions(user)
-        throttle.clear(user.username)
+    password = give_one_time_password(user)
     click.echo(f"{user.username} ({user.role}, {user.name}): one-time password {password}")
     click.echo("It works until they sign in with it and choose their own; give it to them in person.")
 

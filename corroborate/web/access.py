@@ -15,7 +15,10 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import contains_eager, load_only
 
 from ..curriculum.model import Module
+from . import throttle
+from .database import writing
 from .extensions import db
+from .passwords import hash_password, one_time_password
 from .models import Assignment, Attempt, Classroom, Enrollment, GeneratedChoice, LoginSession, Response, User, utcnow
 from .state import generated_for
 
@@ -47,6 +50,20 @@ def end_sessions(user: User, keep: str | None = None) -> None:
     db.session.execute(update(LoginSession).where(LoginSession.user_id == user.id, LoginSession.revoked_at.is_(None),
                                                   LoginSession.token != (keep or ""))
                        .values(revoked_at=utcnow()))
+
+
+def give_one_time_password(user: User) -> str:
+    """Give ``user`` a new one-time password (a teacher resetting a student's, or ``flask users reset-password``):
+    stored hashed, to be changed at the next sign-in, every session ended and any sign-in wait cleared. Returns the
+    password to hand over in person."""
+    password = one_time_password()
+    password_hash = hash_password(password)
+    with writing():
+        user.password_hash = password_hash
+        user.must_change_password = True
+        end_sessions(user)
+        throttle.clear(user.username)
+    return password
 
 
 # --- a teacher's ---------------------------------------------------------------------------------------------------

@@ -13,7 +13,8 @@ from wtforms.fields.choices import SelectChoice
 from ..curriculum.model import Module
 from ..items import Item
 from . import clock, throttle
-from .access import class_student, class_students, end_sessions, kept_ids, owned_assignment, owned_class, role_required
+from .access import (class_student, class_students, give_one_time_password, kept_ids, owned_assignment,
+                     owned_class, role_required)
 from .database import writing
 from .downloads import attachment
 from .extensions import db
@@ -177,13 +178,7 @@ def roster_plan(classroom: Classroom, rows: list[RosterRow]) -> list[tuple[Roste
 def reset_password(class_id: int, student_id: int):
     found = owned_class(class_id)
     student = class_student(found, student_id)
-    password = one_time_password()
-    password_hash = hash_password(password)
-    with writing():
-        student.password_hash = password_hash
-        student.must_change_password = True
-        end_sessions(student)
-        throttle.clear(student.username)
+    password = give_one_time_password(student)
     return render_template("teach/reset_done.html", classroom=found, student=student, password=password)
 
 
