@@ -63,10 +63,14 @@ def test_marking_every_type_an_override_and_a_new_mark(context, server):
 
     # --- Teacher: the attempt view of both attempts, every type ---------------------------------------------------
     sign_in(page, "rivera", TEACHER_PASSWORD)
-    expect(page.get_by_role("link", name="Grading")).to_be_visible()         # the header links the queue
-    page.get_by_role("link", name="Grading").click()
+    header_link = page.get_by_role("link", name="Grading", exact=True)
+    expect(header_link).to_be_visible()                                       # the header links the queue
+    header_link.click()
+    expect(page.locator("#filter-class")).to_contain_text("Grading 9A (1)")   # every class's; other tests' too
+    page.goto("/teach/")
+    page.get_by_role("link", name="Grading 9A").click()
+    page.get_by_role("link", name="Grading queue").click()                    # this class's alone
     expect(page.get_by_text("1 written answer to mark.")).to_be_visible()
-    expect(page.locator("#filter-class")).to_contain_text("Grading 9A (1)")
     at_both_widths(page, "queue")
     page.goto("/teach/")
     page.get_by_role("link", name="Grading 9A").click()
