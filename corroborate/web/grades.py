@@ -258,6 +258,8 @@ def queue():
         classes.setdefault(found.classroom, []).append(entry)
         if class_id in (None, found.classroom_id):
             assignments.setdefault(found, []).append(entry)
+    if class_id is not None and class_id not in {c.id for c in classes}:
+        classes[owned_class(class_id)] = []        # the class chosen stays chosen when nothing of it waits any more
     shown = [e for e in everything if class_id in (None, e["attempt"].assignment.classroom_id)
              and assignment_id in (None, e["attempt"].assignment_id)]
     return render_template("grades/queue.html", pending=shown, total=len(everything), titles=_titles(),

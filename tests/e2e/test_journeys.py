@@ -116,7 +116,7 @@ def test_teacher_student_teacher_journey(context, server):
     page.get_by_role("radio", name=re.compile("Proficient")).check()
     page.get_by_label("Comment for the student").fill("Good sourcing.")
     page.get_by_role("button", name="Save mark").click()
-    expect(page.get_by_text("Nothing to mark.")).to_be_visible()
+    expect(page.get_by_text("Nothing to mark")).to_be_visible()
     page.goto("/teach/")
     page.get_by_role("link", name="History 10B").click()
     page.get_by_role("link", name="Gradebook").click()

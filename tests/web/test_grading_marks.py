@@ -281,3 +281,22 @@ def test_an_attempt_still_in_progress_cannot_be_marked(app):
     assert "still in progress" in response.get_data(as_text=True)
     with app.app_context():
         assert all(r.score is None for r in db.session.get(Attempt, attempt_id).responses)
+
+
+def test_a_class_chosen_in_the_queue_stays_chosen_once_its_last_answer_is_marked(app):
+    ids = f.world(app)
+    other_class = f.classroom(app, ids["teacher_a"], "Class C", (ids["student_a"],))
+    other = f.assignment(app, other_class, review_policy="immediately")
+    finish_attempt(app, "student-a", {"q-single": "a"}, essay="First class essay")
+    client, token = student_client(app, "student-a")
+    attempt_id = start(app, client, token, other)
+    put(client, token, attempt_id, "q-essay", "Other class essay", 1)
+    submit(client, token, attempt_id)
+    teacher = teacher_client(app)
+    back = f"/teach/grading?class={other_class}"
+    marked = post(teacher, f"/teach/responses/{essay_response(app, attempt_id)}/grade",
+                  {"level": "proficient", "back": back}, page=back)
+    assert (marked.status_code, marked.headers["Location"]) == (302, back)
+    page = teacher.get(back).get_data(as_text=True)
+    assert f'<option value="{other_class}" selected>Class C (0)</option>' in page
+    assert "0 written answers to mark here, 1 in all." in page and "Nothing to mark under this choice" in page
