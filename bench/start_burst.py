@@ -127,7 +127,7 @@ def report(title: str, measured: tuple) -> list[bytes]:
     latencies, errors, elapsed, used, bodies = measured
     p50, p95 = (latencies[int(len(latencies) * share)] * 1000 for share in (0.5, 0.95))
     print(f"{title}: {len(errors)} errors, p50 {p50:.0f} ms, p95 {p95:.0f} ms, max {latencies[-1] * 1000:.0f} ms; "
-          f"all served in {elapsed:.2f} s")
+          f"all served in {elapsed:.2f} s; {sum(map(len, bodies)) // max(len(bodies), 1):,} bytes an answer")
     print("  CPU seconds during the burst: " + ", ".join(f"{name} {seconds:.2f}" for name, seconds in used.items())
           + " (python: this load generator)")
     return bodies

@@ -2,7 +2,8 @@
 the app before gunicorn forks its workers (gunicorn.conf.py sets CORROBORATE_WARM_START=1). The workers inherit it.
 
 When a class presses Start together, the first requests each worker serves would otherwise also compile the quiz
-page's templates, parse the module's items and import each item type's template (its macros).
+page's templates, parse the module's items and import each item type's template (its macros), and lay out every
+source a document of the quiz's panel links into (its pages, to link each document to the page it is read on).
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from flask import Flask
 from ..items.questions import question_html
 from ..quiz.present import layout_for, student_item
 from . import attempts
+from .library import reading_layout
 from .state import corpus, unit
 
 
@@ -19,8 +21,11 @@ def _a_page(name: str) -> bool:
 
 
 def warm_up(app: Flask) -> None:
-    corpus(app)
+    library = corpus(app)
     built = unit(app)
+    with app.app_context():
+        for source in library.sources:
+            reading_layout(source.id)
     for name in app.jinja_env.list_templates(filter_func=_a_page):
         app.jinja_env.get_template(name)
     for module in built.modules:
