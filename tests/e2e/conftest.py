@@ -58,3 +58,13 @@ def context(browser, server):
 def shot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def shots_at_both_widths(page, name: str) -> None:
+    """Screenshots ``<name>-1280`` and ``<name>-390``; at 390 px (a phone) the page must not scroll sideways."""
+    shot(page, f"{name}-1280")
+    page.set_viewport_size({"width": 390, "height": 844})
+    width = page.evaluate("document.documentElement.scrollWidth")
+    shot(page, f"{name}-390")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    assert width <= 390, f"{name} is {width} px wide on a 390 px phone"

@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 
 import pypdf
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
-from tests.e2e.conftest import ARTIFACTS, TEACHER_PASSWORD, shot
+from tests.e2e.conftest import ARTIFACTS, TEACHER_PASSWORD, shots_at_both_widths
 from tests.e2e.steps import sign_in, sign_out
 from tests.servers import Server
 
@@ -45,16 +45,6 @@ def new_york(browser, school):
     made.close()
 
 
-def shots(page: Page, name: str) -> None:
-    """The page at 1280 px and at 390 px (a phone), which must not scroll sideways."""
-    shot(page, f"accounts-{name}-1280")
-    page.set_viewport_size({"width": 390, "height": 844})
-    width = page.evaluate("document.documentElement.scrollWidth")
-    shot(page, f"accounts-{name}-390")
-    page.set_viewport_size({"width": 1280, "height": 900})
-    assert width <= 390, f"{name} is {width} px wide at 390 px"
-
-
 def test_new_york_teacher_roster_and_one_time_passwords(new_york, browser, school):
     page = new_york.new_page()
 
@@ -63,7 +53,7 @@ def test_new_york_teacher_roster_and_one_time_passwords(new_york, browser, schoo
     expect(page.get_by_role("heading", name="Which time zone is your school in?")).to_be_visible()
     expect(page.get_by_label("The school's time zone")).to_have_value("America/New_York")
     assert page.locator("#detected").input_value() == "America/New_York"
-    shots(page, "01-school-zone")
+    shots_at_both_widths(page, "accounts-01-school-zone")
     page.get_by_role("button", name="Use this time zone").click()
     expect(page.get_by_text("Times are shown in New York time.")).to_be_visible()
 
@@ -79,7 +69,7 @@ def test_new_york_teacher_roster_and_one_time_passwords(new_york, browser, schoo
     assert abs(typed - now) < timedelta(minutes=2), (typed, now)        # not UTC: that would be 5 hours ahead
     due = datetime.fromisoformat(page.get_by_label("Due (New York time)").input_value())
     assert (due.date(), due.strftime("%H:%M")) == (typed.date() + timedelta(days=7), "15:30")
-    shots(page, "02-assign")
+    shots_at_both_widths(page, "accounts-02-assign")
     page.get_by_role("button", name="Assign").click()
     expect(page.get_by_text(re.compile(r"from the opening time, .* \(New York\)"))).to_be_visible()
     expect(page.locator("td[data-label=Opens]").first).to_contain_text("(New York)")
@@ -95,7 +85,7 @@ def test_new_york_teacher_roster_and_one_time_passwords(new_york, browser, schoo
     expect(table).to_contain_text("Zoë Ångström")
     expect(table).to_contain_text("zoe.angstrom")
     expect(table).not_to_contain_text("First Name")
-    shots(page, "03-roster-preview")
+    shots_at_both_widths(page, "accounts-03-roster-preview")
     with page.expect_download() as download:
         page.get_by_role("button", name="Create the accounts").click()
     pdf = download.value.path().read_bytes()
@@ -109,7 +99,7 @@ def test_new_york_teacher_roster_and_one_time_passwords(new_york, browser, schoo
     page.get_by_role("link", name="Account").click()
     expect(page.get_by_label("Your time zone")).to_have_value("")
     expect(page.get_by_label("Your time zone")).to_contain_text("The school's (New York)")
-    shots(page, "04-teacher-account")
+    shots_at_both_widths(page, "accounts-04-teacher-account")
     sign_out(page)
 
     # --- the student must replace the slip password before any other page ------------------------------------------
@@ -120,7 +110,7 @@ def test_new_york_teacher_roster_and_one_time_passwords(new_york, browser, schoo
     student.goto("/learn/")
     expect(student.get_by_role("heading", name="Choose your password")).to_be_visible()     # no way around it
     student.set_viewport_size({"width": 1280, "height": 900})
-    shots(student, "05-choose-password")
+    shots_at_both_widths(student, "accounts-05-choose-password")
     student.get_by_label("Password", exact=True).fill(OWN_PASSWORD)
     student.get_by_label("Repeat the password").fill(OWN_PASSWORD)
     student.get_by_role("button", name="Change password").click()
@@ -128,16 +118,16 @@ def test_new_york_teacher_roster_and_one_time_passwords(new_york, browser, schoo
 
     # --- the assignment made a moment ago is open now ---------------------------------------------------------------
     expect(student.get_by_text(re.compile(r"due .* \(New York\)"))).to_be_visible()
-    shots(student, "06-student-dashboard")
+    shots_at_both_widths(student, "accounts-06-student-dashboard")
     student.locator("a[href^='/learn/assignments/']").first.click()
     expect(student.get_by_role("button", name=re.compile("Start"))).to_be_visible()
     expect(student.get_by_text(re.compile(r"\(New York\)")).first).to_be_visible()
-    shots(student, "07-student-assignment")
+    shots_at_both_widths(student, "accounts-07-student-assignment")
     sign_out(student)
 
     # --- the slip password no longer signs in; the student's own does ------------------------------------------------
     sign_in(student, "zoe.angstrom", slip)
     expect(student.get_by_text("That username and password do not match.")).to_be_visible()
-    shots(student, "08-slip-refused")
+    shots_at_both_widths(student, "accounts-08-slip-refused")
     sign_in(student, "zoe.angstrom", OWN_PASSWORD)
     expect(student).to_have_url(re.compile(r"/learn/$"))

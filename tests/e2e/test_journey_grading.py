@@ -8,22 +8,12 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import TEACHER_PASSWORD, shot
+from tests.e2e.conftest import TEACHER_PASSWORD, shots_at_both_widths
 from tests.e2e.steps import STUDENT_PASSWORD, create_class_and_assign, join, sign_in, sign_out, start_quiz
 from tests.e2e.test_journeys import answer_every_item_with_the_keyboard
 
 TYPES = {"single", "multiple", "truefalse", "matching", "ordering", "short", "cloze", "essay"}
 ESSAY = "Davies saw the trial from the gallery; Rogovin wrote with the archives open."
-
-
-def at_both_widths(page: Page, name: str) -> None:
-    """Screenshots at 1280 px and 390 px; at 390 px the page must not be wider than the screen."""
-    shot(page, f"grading-{name}-1280")
-    page.set_viewport_size({"width": 390, "height": 844})
-    width = page.evaluate("document.documentElement.scrollWidth")
-    shot(page, f"grading-{name}-390")
-    page.set_viewport_size({"width": 1280, "height": 900})
-    assert width <= 390, f"{name} is {width} px wide on a 390 px phone"
 
 
 def reviewed_items(page: Page) -> list[dict]:
@@ -70,22 +60,22 @@ def test_marking_every_type_an_override_and_a_new_mark(context, server):
     page.goto("/teach/")
     page.get_by_role("link", name="Grading 9A").click()
     page.get_by_role("link", name="Grading queue").click()                    # this class's alone
-    expect(page.locator("p.count")).to_contain_text("1 written answer to mark here")
-    at_both_widths(page, "queue")
+    expect(page.locator("p.count")).to_contain_text("1 written answer to mark")
+    shots_at_both_widths(page, "grading-queue")
     page.goto("/teach/")
     page.get_by_role("link", name="Grading 9A").click()
     page.get_by_role("link", name="Results").first.click()
     results = page.url
     expect(page.get_by_text(re.compile("Fewer than 10 students have answered"))).to_be_visible()
     expect(page.locator(".chart-legend")).to_contain_text("Bar: facility")
-    at_both_widths(page, "results")
+    shots_at_both_widths(page, "grading-results")
 
     page.get_by_role("link", name=re.compile(r"^#2")).click()
     blank = reviewed_items(page)
     assert {item["type"] for item in blank} == TYPES
     assert all("No answer." in item["text"] for item in blank), [i["heading"] for i in blank if "No answer." not in i["text"]]
     assert [item["heading"].split(" · ")[0] for item in blank] == [f"Question {n}" for n in range(1, len(blank) + 1)]
-    at_both_widths(page, "attempt-blank")
+    shots_at_both_widths(page, "grading-attempt-blank")
 
     page.goto(results)
     page.get_by_role("link", name=re.compile(r"^#1")).click()
@@ -100,7 +90,7 @@ def test_marking_every_type_an_override_and_a_new_mark(context, server):
         else:
             assert "Student's answer" in item["text"], item
     expect(page.locator(".mark.right").first).to_be_visible()
-    at_both_widths(page, "attempt-answered")
+    shots_at_both_widths(page, "grading-attempt-answered")
 
     # --- Teacher: marks the essay with points of their own, then marks it again ----------------------------------
     form = page.locator("form.mark-form")
@@ -138,4 +128,4 @@ def test_marking_every_type_an_override_and_a_new_mark(context, server):
             assert "Your answer" in item["text"] and re.search("✓ right|✗ wrong", item["text"]), item
     assert "Marked emergent: 4 of 6 points." in next(i["text"] for i in review if i["type"] == "essay")
     assert "see the next item" not in page.content()
-    at_both_widths(page, "review")
+    shots_at_both_widths(page, "grading-review")
