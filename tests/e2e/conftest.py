@@ -27,15 +27,20 @@ def pytest_collection_modifyitems(items):
 def server(tmp_path_factory):
     if not Path(CHROMIUM).exists():
         pytest.fail("Debian's chromium is required for the browser tests (make test installs it as root)")
-    folder = tmp_path_factory.mktemp("e2e")
-    cache = tmp_path_factory.mktemp("e2e-cache")
-    running = Server(folder, cache)
+    running = started_server(tmp_path_factory, "e2e")
+    yield running
+    running.stop()
+
+
+def started_server(tmp_path_factory, name: str, **settings: str) -> Server:
+    """A fresh install served by gunicorn (with its job worker): migrated, the curriculum built, and the teacher
+    rivera. ``settings`` are environment variables of the install."""
+    running = Server(tmp_path_factory.mktemp(name), tmp_path_factory.mktemp(f"{name}-cache"), **settings)
     running.flask("db", "upgrade")
     running.flask("curriculum", "build")
     running.flask("users", "create-teacher", "rivera", "--name", "Ms Rivera", "--password", TEACHER_PASSWORD)
     running.start()
-    yield running
-    running.stop()
+    return running
 
 
 @pytest.fixture(scope="session")

@@ -13,9 +13,8 @@ import pypdf
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ARTIFACTS, TEACHER_PASSWORD, shots_at_both_widths
+from tests.e2e.conftest import ARTIFACTS, TEACHER_PASSWORD, shots_at_both_widths, started_server
 from tests.e2e.steps import sign_in, sign_out
-from tests.servers import Server
 
 NEW_YORK = ZoneInfo("America/New_York")
 ROSTER = "First Name,Last Name,Email\nZoë,Ångström,zoe.angstrom@school.org\nMarcus,Lee,mlee@school.org\n"
@@ -25,12 +24,7 @@ OWN_PASSWORD = "my very own password"
 @pytest.fixture(scope="module")
 def school(tmp_path_factory):
     """A fresh install of its own (the shared server's school may have a zone already): no CORROBORATE_TIMEZONE."""
-    folder = tmp_path_factory.mktemp("e2e-accounts")
-    running = Server(folder, tmp_path_factory.mktemp("e2e-accounts-cache"), CORROBORATE_TIMEZONE="")
-    running.flask("db", "upgrade")
-    running.flask("curriculum", "build")
-    running.flask("users", "create-teacher", "rivera", "--name", "Ms Rivera", "--password", TEACHER_PASSWORD)
-    running.start()
+    running = started_server(tmp_path_factory, "e2e-accounts", CORROBORATE_TIMEZONE="")
     yield running
     running.stop()
 

@@ -205,16 +205,22 @@ def test_a_mark_that_cannot_be_saved_keeps_the_comment_and_saves_nothing(app, fo
         assert attempt.pending == 1 and attempt.score == 1.0
 
 
-def test_the_grading_queue_filters_by_class_and_assignment_with_counts(app):
-    ids = f.world(app)
+def essay_in_class_c(app, ids: dict) -> tuple[int, int]:
+    """Teacher A's second class, "Class C", where student-a submits an essay: (its class id, the attempt's id)."""
     other_class = f.classroom(app, ids["teacher_a"], "Class C", (ids["student_a"],))
     other = f.assignment(app, other_class, review_policy="immediately")
-    finish_attempt(app, "student-a", {"q-single": "a"}, essay="First class essay")
-    finish_attempt(app, "student-a2", {"q-single": "a"}, essay="Second student essay")
     client, token = student_client(app, "student-a")
     attempt_id = start(app, client, token, other)
     put(client, token, attempt_id, "q-essay", "Other class essay", 1)
     submit(client, token, attempt_id)
+    return other_class, attempt_id
+
+
+def test_the_grading_queue_filters_by_class_and_assignment_with_counts(app):
+    ids = f.world(app)
+    finish_attempt(app, "student-a", {"q-single": "a"}, essay="First class essay")
+    finish_attempt(app, "student-a2", {"q-single": "a"}, essay="Second student essay")
+    other_class, _ = essay_in_class_c(app, ids)
     teacher = teacher_client(app)
     page = teacher.get("/teach/grading").get_data(as_text=True)
     assert "3 written answers to mark." in page
@@ -285,13 +291,8 @@ def test_an_attempt_still_in_progress_cannot_be_marked(app):
 
 def test_a_class_chosen_in_the_queue_stays_chosen_once_its_last_answer_is_marked(app):
     ids = f.world(app)
-    other_class = f.classroom(app, ids["teacher_a"], "Class C", (ids["student_a"],))
-    other = f.assignment(app, other_class, review_policy="immediately")
     finish_attempt(app, "student-a", {"q-single": "a"}, essay="First class essay")
-    client, token = student_client(app, "student-a")
-    attempt_id = start(app, client, token, other)
-    put(client, token, attempt_id, "q-essay", "Other class essay", 1)
-    submit(client, token, attempt_id)
+    other_class, attempt_id = essay_in_class_c(app, ids)
     teacher = teacher_client(app)
     back = f"/teach/grading?class={other_class}"
     marked = post(teacher, f"/teach/responses/{essay_response(app, attempt_id)}/grade",
