@@ -41,9 +41,17 @@ def reading_layout(source_id: str) -> Layout:
 
 
 def page_url(source_id: str, number: int, anchor: str | None = None) -> str:
-    if number <= 1:
-        return url_for("library.source", source_id=source_id, _anchor=anchor)
-    return url_for("library.source_page", source_id=source_id, number=number, _anchor=anchor)
+    """The address of a page of a source (``#anchor`` on it): a page of search results carries twenty."""
+    path = _page_path(request.script_root, source_id, max(number, 1))
+    return f"{path}#{anchor}" if anchor else path
+
+
+@lru_cache(maxsize=1024)
+def _page_path(script_root: str, source_id: str, number: int) -> str:
+    """Routed once per page of a source (the site's root is part of the address), then reused."""
+    if number == 1:
+        return url_for("library.source", source_id=source_id)
+    return url_for("library.source_page", source_id=source_id, number=number)
 
 
 @bp.app_template_global()
