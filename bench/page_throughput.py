@@ -2,7 +2,7 @@
 a bare Flask hello-world, under the same gunicorn settings (gunicorn.conf.py: 4 gthread workers × 2 threads),
 measured with wrk on loopback.
 
-Run: .venv/bin/python bench/page_throughput.py [--seconds 15]      Target: lesson page >= 0.7 × hello-world.
+Run: .venv/bin/python bench/page_throughput.py [--seconds 15] [--rounds 3]    Target: lesson page >= 0.7 × hello-world.
 Needs wrk (Debian: apt-get install wrk).
 """
 from __future__ import annotations
@@ -11,6 +11,7 @@ import argparse
 import http.cookiejar
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -58,25 +59,34 @@ def signed_in_cookie(url: str, username: str, password: str, page: str) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--seconds", type=int, default=15)
+    parser.add_argument("--seconds", type=int, default=15, help="measured per page in all, spread over the rounds")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="each round measures hello-world and every page once, in turn; the figures are the "
+                             "medians (this machine's speed drifts within a minute, so one long run of each is not "
+                             "a fair pair)")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install wrk")
+    each = max(2, round(args.seconds / args.rounds))
     with tempfile.TemporaryDirectory() as folder:
         env = instance(folder)
         flask(env, "users", "create-teacher", "bench", "--name", "Bench Teacher", "--password", "bench password")
-        with gunicorn("bench.hello_app:app", env) as url:
-            wrk(url + "/", 3)
-            hello = wrk(url + "/", args.seconds)
-        with gunicorn("app:create_app()", env, ready_path="/sources") as url:
-            for path in ("/modules/kirov", "/sources/goldman-2008", "/search?q=Bukharin+confess"):
-                wrk(url + path, 3)
-            lesson = wrk(url + "/modules/kirov", args.seconds)
+        with gunicorn("bench.hello_app:app", env) as hello_url, \
+                gunicorn("app:create_app()", env, ready_path="/sources") as url:
             cookie = signed_in_cookie(url, "bench", "bench password", "/modules/kirov")
-            wrk(url + "/modules/kirov", 3, cookie=cookie)
-            lesson_signed_in = wrk(url + "/modules/kirov", args.seconds, cookie=cookie)
-            reader = wrk(url + "/sources/goldman-2008", args.seconds)
-            search = wrk(url + "/search?q=Bukharin+confess", args.seconds)
+            runs = {"hello": (hello_url + "/", None), "lesson": (url + "/modules/kirov", None),
+                    "lesson_signed_in": (url + "/modules/kirov", cookie),
+                    "reader": (url + "/sources/goldman-2008", None),
+                    "search": (url + "/search?q=Bukharin+confess", None)}
+            for target, with_cookie in runs.values():
+                wrk(target, 2, cookie=with_cookie)
+            figures: dict[str, list[float]] = {name: [] for name in runs}
+            for _ in range(args.rounds):
+                for name, (target, with_cookie) in runs.items():
+                    figures[name].append(wrk(target, each, cookie=with_cookie))
+    hello, lesson, lesson_signed_in, reader, search = (statistics.median(figures[name]) for name in runs)
+    print(f"medians of {args.rounds} rounds of {each} s each; hello-world per round: "
+          f"{', '.join(f'{v:.0f}' for v in figures['hello'])} req/s")
     print(f"hello-world            {hello:8.0f} req/s")
     print(f"lesson /modules/kirov, not signed in (shared page)  {lesson:8.0f} req/s  ({lesson / hello:.2f} × "
           "hello-world; target >= 0.70)")
