@@ -25,6 +25,7 @@ from sqlalchemy.exc import DisconnectionError
 
 PING_AFTER_IDLE = 5.0          # seconds a pooled connection may rest before it is checked on its next use
 WRITE = {"sqlite_begin": "BEGIN IMMEDIATE"}     # the execution option a writing block begins its transaction with
+ONE_READ = {"sqlite_begin": None}   # a connection for a single SELECT, which SQLite runs as a transaction of its own
 
 
 def engine_options(url: str, busy_timeout: float = 30.0) -> dict:
@@ -67,7 +68,9 @@ def configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection):
-        connection.exec_driver_sql(connection.get_execution_options().get("sqlite_begin", "BEGIN"))
+        begin = connection.get_execution_options().get("sqlite_begin", "BEGIN")
+        if begin:
+            connection.exec_driver_sql(begin)
 
 
 def ping_when_idle(engine: Engine, idle: float = PING_AFTER_IDLE) -> None:
