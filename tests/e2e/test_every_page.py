@@ -109,7 +109,9 @@ def test_every_teacher_and_student_page_fits_a_phone_and_passes_colour_contrast(
     sweep = Sweep(page)
 
     # --- Visitors ---------------------------------------------------------------------------------------------------
-    for name, url in (("unit", "/"), ("login", "/login"), ("join", "/join")):
+    for name, url in (("unit", "/"), ("login", "/login"), ("join", "/join"), ("sources", "/sources"),
+                      ("search", "/search?q=why+did+Bukharin+confess"),
+                      ("search-nothing", "/search?q=zzzqx+wqqz"), ("reader", "/sources/goldman-2008")):
         sweep.visit(name, url)
 
     # --- The teacher sets up: a class, the Kirov module assigned (two attempts, answers shown at once) -------------
