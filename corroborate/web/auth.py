@@ -249,23 +249,36 @@ def password():
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
 def account():
-    """The signed-in person's own page: their name and time zone (teachers), and a link to change the password."""
+    """The signed-in person's own page: their name and time zone, and the school's zone (teachers, unless the
+    install's settings fix it), and a link to change the password."""
     user = current_user._get_current_object()
     form = AccountForm(obj=user)
+    school = clock.school_zone()
+    school_fixed = bool(current_app.config["CORROBORATE_TIMEZONE"])
     if user.is_teacher:
-        school = clock.school_zone()
+        zones = [(name, name.replace("_", " ")) for name in clock.zone_names()]
         form.time_zone.choices = [("", f"The school's ({clock.zone_label(school)})" if school else "The school's")]
-        form.time_zone.choices += [(name, name.replace("_", " ")) for name in clock.zone_names()]
+        form.time_zone.choices += zones
+        form.school_time_zone.choices = ([] if school else [("", "Not chosen yet: times are in UTC")]) + zones
         if request.method == "GET":
             form.time_zone.data = user.time_zone or ""
+            form.school_time_zone.data = school.key if school else ""
     if form.validate_on_submit() and user.is_teacher:
+        chosen = None if school_fixed else clock.zone_named(form.school_time_zone.data)
+        moved = chosen is not None and chosen != school
         with writing():
             user.name = form.name.data
             user.time_zone = form.time_zone.data or ""
-        flash(f"Saved. Times are shown in {clock.zone_label(clock.user_zone(user) or clock.school_zone() or clock.UTC)}"
-              " time.")
+            if moved:
+                clock.change_school_zone(chosen.key)
+        mine = clock.user_zone(user)
+        if moved:
+            flash(f"Saved. Your school's times are now shown in {clock.zone_label(chosen)} time"
+                  + (f"; you read them in {clock.zone_label(mine)} time." if mine else "."))
+        else:
+            flash(f"Saved. Times are shown in {clock.zone_label(mine or school or clock.UTC)} time.")
         return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", form=form, user=user)
+    return render_template("auth/account.html", form=form, user=user, school_fixed=school_fixed)
 
 
 @bp.route("/account/school-time-zone", methods=["GET", "POST"])

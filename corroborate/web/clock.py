@@ -1,8 +1,8 @@
 """Times as people read them: stored as naive UTC, shown and typed in the school's time zone, always labelled.
 
 The school's zone is the install setting CORROBORATE_TIMEZONE; when that is unset, the first teacher to sign in
-chooses it (stored as the ``time_zone`` Setting). A teacher may choose their own zone on their account page; students
-see the school's. Until a zone is chosen times are shown in UTC and say so — never an unlabelled server time.
+chooses it (stored as the ``time_zone`` Setting), and any teacher may change it on their account page. A teacher may
+also choose their own zone there; students see the school's. Until a zone is chosen times are shown in UTC and say so — never an unlabelled server time.
 
 Every time shown to a person goes through the ``local_time`` Jinja filter::
 
@@ -84,20 +84,16 @@ def chosen_school_zone(name: str | None) -> None:
 
 
 def school_zone() -> ZoneInfo | None:
-    """The install's zone: the environment's, else the one the first teacher chose, else None (not chosen yet).
-    Once chosen it never changes, so it is kept for the process; until then each request reads it (a signed-in
-    one with its user, in no extra statement)."""
-    known = current_app.extensions.get("corroborate.school_zone")
-    if known is not None:
-        return known
+    """The install's zone: the environment's, else the one chosen in the app (by the first teacher, and changed by
+    any teacher on their account page), else None (not chosen yet). A signed-in request reads the chosen one with its
+    user, in no extra statement; any other reads it once."""
     name = current_app.config["CORROBORATE_TIMEZONE"]
     if not name:
         current_user.is_authenticated                    # noqa: B018 - loads the signed-in user, and the setting
-        name = g.school_zone_name if "school_zone_name" in g else db.session.scalar(SCHOOL_ZONE)
-    zone = zone_named(name)
-    if zone is not None:
-        current_app.extensions["corroborate.school_zone"] = zone
-    return zone
+        if "school_zone_name" not in g:
+            g.school_zone_name = db.session.scalar(SCHOOL_ZONE)
+        name = g.school_zone_name
+    return zone_named(name)
 
 
 def choose_school_zone(name: str) -> None:
@@ -105,7 +101,19 @@ def choose_school_zone(name: str) -> None:
     in a ``writing()`` block)."""
     if db.session.get(Setting, SETTING) is None:
         db.session.add(Setting(key=SETTING, value=name))
-    g.pop("school_zone_name", None)
+    g.pop("school_zone_name", None)                 # read afresh: the race may have been lost
+    g.pop("viewer_zone", None)
+
+
+def change_school_zone(name: str) -> None:
+    """Store ``name`` as the school's zone, replacing any earlier choice (the caller commits in ``writing()``). Stored
+    times do not move: a quiz due at 15:30 in New York is due at 20:30 in London."""
+    setting = db.session.get(Setting, SETTING)
+    if setting is None:
+        db.session.add(Setting(key=SETTING, value=name))
+    else:
+        setting.value = name
+    g.school_zone_name = name
     g.pop("viewer_zone", None)
 
 
@@ -159,9 +167,11 @@ def local_time(moment: datetime | None, style: str = "short") -> str:
 
 def default_times(zone: ZoneInfo | None = None, now: datetime | None = None) -> tuple[datetime, datetime]:
     """A new assignment's opening and due times, as naive local form values: opens now (to the minute), due at the
-    end of the school day a week ahead."""
+    end of the school day a week ahead (on the Monday after, when that is a weekend)."""
     zone = zone or viewer_zone()
     local_now = to_local(now or utcnow(), zone).replace(second=0, microsecond=0, tzinfo=None)
     ends = end_of_school_day(current_app.config["SCHOOL_DAY_ENDS"])
-    due = datetime.combine(local_now.date() + timedelta(days=7), ends)
-    return local_now, due
+    due = local_now.date() + timedelta(days=7)
+    while due.weekday() >= 5:                   # a week from a Saturday or a Sunday: the Monday after
+        due += timedelta(days=1)
+    return local_now, datetime.combine(due, ends)

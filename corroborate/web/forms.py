@@ -86,6 +86,7 @@ class SchoolZoneForm(FlaskForm):
 class AccountForm(FlaskForm):
     name = StringField("Your name", [DataRequired(), Length(max=100)], filters=[strip])
     time_zone = SelectField("Your time zone", [Optional()], choices=[])
+    school_time_zone = SelectField("The school's time zone", [Optional()], choices=[])
     submit = SubmitField("Save")
 
 

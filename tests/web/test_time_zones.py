@@ -68,6 +68,15 @@ def test_the_default_opening_is_now_and_due_the_end_of_the_school_day_a_week_ahe
         assert clock.default_times(NEW_YORK, evening)[1] == datetime(2026, 12, 11, 14, 45)
 
 
+def test_a_quiz_set_at_the_weekend_is_due_on_the_monday_after_a_week(app):
+    with app.test_request_context():
+        saturday = datetime(2026, 12, 5, 15, 0)                         # 10:00 on Saturday 5 December in New York
+        sunday = datetime(2026, 12, 6, 22, 0)                           # 17:00 on Sunday 6 December
+        assert clock.default_times(NEW_YORK, saturday)[1] == datetime(2026, 12, 14, 15, 30)
+        assert clock.default_times(NEW_YORK, sunday)[1] == datetime(2026, 12, 14, 15, 30)
+        assert clock.default_times(NEW_YORK, datetime(2026, 12, 7, 15, 0))[1] == datetime(2026, 12, 14, 15, 30)
+
+
 def test_the_assign_form_opens_now_in_new_york_and_students_can_start_at_once(app):
     ids = f.world(app)
     teacher = signed_in(app, "teacher-a")
@@ -77,7 +86,10 @@ def test_the_assign_form_opens_now_in_new_york_and_students_can_start_at_once(ap
     opens = datetime.fromisoformat(re.search(r'id="open_at"[^>]*value="([^"]+)"', page)[1])
     due = datetime.fromisoformat(re.search(r'id="due_at"[^>]*value="([^"]+)"', page)[1])
     assert abs(opens - now) < timedelta(minutes=2)                     # not five hours ahead (UTC shown as local)
-    assert due == datetime.combine(opens.date() + timedelta(days=7), datetime.min.time()).replace(hour=15, minute=30)
+    week_ahead = opens.date() + timedelta(days=7)
+    while week_ahead.weekday() >= 5:                                     # set at the weekend: due the Monday after
+        week_ahead += timedelta(days=1)
+    assert due == datetime.combine(week_ahead, datetime.min.time()).replace(hour=15, minute=30)
     form = {"module_id": "sample", "open_at": f"{opens:%Y-%m-%dT%H:%M}", "due_at": f"{due:%Y-%m-%dT%H:%M}",
             "attempts_allowed": "1", "grading_method": "highest", "review_policy": "after_due"}
     response = post(teacher, f"/teach/classes/{ids['class_a']}/assign", form,
@@ -156,6 +168,46 @@ def test_the_first_teacher_chooses_the_school_zone_when_the_install_names_none(u
     assert again.status_code == 302
     with app.app_context():
         assert db.session.get(Setting, "time_zone").value == "America/Chicago"   # chosen once, for everyone
+
+
+def test_a_teacher_may_change_the_school_zone_and_no_due_date_moves(unset_app):
+    app = unset_app
+    ids = f.world(app)
+    with app.app_context():
+        db.session.add(Setting(key="time_zone", value="America/Chicago"))          # the first teacher chose wrongly
+        db.session.get(Assignment, ids["assignment_a"]).due_at = datetime(2030, 1, 17, 21, 30)
+        db.session.commit()
+    student = signed_in(app, "student-a")
+    assert "Thursday 17 January, 15:30 (Chicago)" in \
+        student.get(f"/learn/assignments/{ids['assignment_a']}").get_data(as_text=True)
+    teacher = signed_in(app, "teacher-a")
+    account = teacher.get("/account").get_data(as_text=True)
+    assert "The school&#39;s time zone" in account
+    assert re.search(r'<option selected value="America/Chicago">|<option value="America/Chicago" selected>', account)
+    refused = post(teacher, "/account", {"name": "Ms A", "time_zone": "", "school_time_zone": "Mars/Base"},
+                   page="/account")
+    assert refused.status_code == 200 and "Not a valid choice" in refused.get_data(as_text=True)
+    changed = post(teacher, "/account", {"name": "Ms A", "time_zone": "", "school_time_zone": "America/New_York"},
+                   page="/account", follow_redirects=True)
+    assert "Your school&#39;s times are now shown in New York time." in changed.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Setting, "time_zone").value == "America/New_York"
+        assert db.session.get(Assignment, ids["assignment_a"]).due_at == datetime(2030, 1, 17, 21, 30)   # the same moment
+    assert "Thursday 17 January, 16:30 (New York)" in \
+        student.get(f"/learn/assignments/{ids['assignment_a']}").get_data(as_text=True)
+    assert "Thu 17 Jan, 16:30 (New York)" in teacher.get(f"/teach/classes/{ids['class_a']}").get_data(as_text=True)
+
+
+def test_a_school_zone_set_by_the_install_is_not_changed_on_the_account_page(app):
+    ids = f.world(app)
+    teacher = signed_in(app, "teacher-a")
+    account = teacher.get("/account").get_data(as_text=True)
+    assert "set in this installation's settings" in account and 'name="school_time_zone"' not in account
+    post(teacher, "/account", {"name": "Ms A", "time_zone": "", "school_time_zone": "Asia/Tokyo"}, page="/account")
+    with app.app_context():
+        assert db.session.get(Setting, "time_zone") is None
+    student = signed_in(app, "student-a")
+    assert "(New York)" in student.get(f"/learn/assignments/{ids['assignment_a']}").get_data(as_text=True)
 
 
 def test_until_a_zone_is_chosen_times_say_they_are_utc(unset_app):
