@@ -10,11 +10,11 @@ from ..curriculum.model import SKILL_LABELS
 from ..items import answer_problem, grade
 from ..items.questions import questions_html
 from ..quiz.present import layout_for, stored_answer, student_item
-from .access import role_required
+from .access import kept_ids, role_required
 from .extensions import db
 from .models import Classroom
 from .pagecache import fragment, shared_page
-from .state import corpus, module_or_404, unit
+from .state import corpus, generated_for, module_or_404, unit
 
 bp = Blueprint("catalog", __name__)
 
@@ -73,10 +73,13 @@ def assign(module_id: str):
 @bp.route("/modules/<module_id>/preview", methods=["GET", "POST"])
 @role_required("teacher")
 def preview(module_id: str):
-    """The lesson's quiz as a student sees it, for a teacher to try. Submitting grades the answers on the page and
+    """The lesson's quiz as a student sees it, for a teacher to try, with the generated questions this teacher kept
+    after the written ones (an assignment adds those it is given). Submitting grades the answers on the page and
     shows each result with its key; nothing is written to the database."""
     found = module_or_404(module_id)
-    items = {item.id: item for item in found.items}
+    kept = kept_ids(current_user.id, found.id)
+    extra = [item for item in generated_for(found) if item.id in kept] if kept else []
+    items = {item.id: item for item in (*found.items, *extra)}
     layout = layout_for(list(items.values()), "preview", shuffle_items=False, shuffle_options=False)
     views = {item_id: student_item(items[item_id], layout) for item_id in layout["items"]}
     answers, results = {}, []
@@ -94,4 +97,4 @@ def preview(module_id: str):
     questions = questions_html(current_app.jinja_env, [(views[item_id], n, answers.get(item_id))
                                                        for n, item_id in enumerate(layout["items"], start=1)])
     return render_template("catalog/preview.html", module=found, questions=questions, results=results,
-                           sources={s.id: s for s in corpus().sources})
+                           sources={s.id: s for s in corpus().sources}, generated=len(extra))

@@ -79,3 +79,24 @@ def test_the_preview_grades_the_answers_and_stores_nothing(app):
     with app.app_context():
         assert db.session.query(Attempt).count() == 0 and db.session.query(Response).count() == 0
     assert rivera.post("/modules/sample/preview", data={"answer-q-single": "a"}).status_code == 400     # CSRF
+
+
+def test_the_preview_asks_the_generated_questions_the_teacher_kept_after_the_written_ones(app):
+    f.world(app)
+    rivera = signed_in(app, "teacher-a")
+    page = rivera.get("/modules/sample/preview").get_data(as_text=True)
+    assert "that you keep are added here too" in page and 'data-item="gen-' not in page
+    generated = rivera.get("/teach/modules/sample/generated").get_data(as_text=True)
+    keep = re.findall(r'name="keep" value="(gen-[a-z-]+-[0-9a-f]{8})"', generated)[:2]
+    post(rivera, "/teach/modules/sample/generated", {"keep": keep}, page="/teach/modules/sample/generated")
+    page = rivera.get("/modules/sample/preview").get_data(as_text=True)
+    shown = re.findall(r'data-item="([^"]+)"', page)
+    assert shown[-2:] == keep and not any(i.startswith("gen-") for i in shown[:-2])
+    assert re.search(r"The last 2\s+questions are generated ones you kept", page)
+    answered = post(rivera, "/modules/sample/preview", {f"answer-{keep[0]}": "zzz-not-an-option"},
+                    page="/modules/sample/preview")
+    assert answered.status_code == 200
+    assert f"<strong>Question {len(shown) - 1}:</strong>" in answered.get_data(as_text=True)
+    other = signed_in(app, "teacher-b")
+    assert 'data-item="gen-' not in other.get("/modules/sample/preview").get_data(as_text=True)   # kept by her alone
+
