@@ -2,7 +2,8 @@
 
 The school's zone is the install setting CORROBORATE_TIMEZONE; when that is unset, the first teacher to sign in
 chooses it (stored as the ``time_zone`` Setting), and any teacher may change it on their account page. A teacher may
-also choose their own zone there; students see the school's. Until a zone is chosen times are shown in UTC and say so — never an unlabelled server time.
+also choose their own zone there; students see the school's. Until a zone is chosen times are shown in UTC and say
+so — never an unlabelled server time.
 
 Every time shown to a person goes through the ``local_time`` Jinja filter::
 
