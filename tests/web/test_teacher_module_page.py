@@ -93,10 +93,13 @@ def test_the_preview_asks_the_generated_questions_the_teacher_kept_after_the_wri
     shown = re.findall(r'data-item="([^"]+)"', page)
     assert shown[-2:] == keep and not any(i.startswith("gen-") for i in shown[:-2])
     assert re.search(r"The last 2\s+questions are generated ones you kept", page)
+    post(rivera, "/teach/modules/sample/generated", {"keep": keep[:1]}, page="/teach/modules/sample/generated")
+    assert re.search(r"The last question is a generated one you kept",
+                     rivera.get("/modules/sample/preview").get_data(as_text=True))
     answered = post(rivera, "/modules/sample/preview", {f"answer-{keep[0]}": "zzz-not-an-option"},
                     page="/modules/sample/preview")
     assert answered.status_code == 200
-    assert f"<strong>Question {len(shown) - 1}:</strong>" in answered.get_data(as_text=True)
+    assert f"<strong>Question {len(shown) - 1}:</strong>" in answered.get_data(as_text=True)   # the kept one, last
     other = signed_in(app, "teacher-b")
     assert 'data-item="gen-' not in other.get("/modules/sample/preview").get_data(as_text=True)   # kept by her alone
 
