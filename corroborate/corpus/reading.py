@@ -122,10 +122,9 @@ def layout(passages: list[Passage], one_page_chars: int = ONE_PAGE_CHARS,
     else:
         pages = _cut(sections, min_page_chars)
     placement = {p.n: page.number for page in pages for section in page.sections for p in section.passages}
-    by_number = {p.n: p for p in passages}
     for note_id, citing in cited_by.items():
         if note_id in notes:
-            placement[notes[note_id].n] = placement[by_number[citing].n]
+            placement[notes[note_id].n] = placement[citing]
     return Layout(pages, notes, set(cited_by) & set(notes), placement)
 
 
