@@ -37,10 +37,19 @@ class Section:
         return self.title or "Front matter"
 
     @property
+    def is_front(self) -> bool:
+        """It is the front matter (a title page, an imprint), before the first chapter title."""
+        return self.title is None
+
+    @property
+    def starts_with_heading(self) -> bool:
+        """It starts where its chapter starts: at its heading, or it is the front matter (which has no heading)."""
+        return self.is_front or self.passages[0].kind == "heading"
+
+    @property
     def opens_chapter(self) -> bool:
         """It begins with its heading and has text of its own (not only headings and notes)."""
-        return (self.title is None or self.passages[0].kind == "heading") and \
-            any(p.kind in TEXT_KINDS for p in self.passages)
+        return self.starts_with_heading and any(p.kind in TEXT_KINDS for p in self.passages)
 
 
 @dataclass
@@ -57,8 +66,7 @@ class Page:
         """The sections a reader looks for in the contents: those that open with a heading (once per title)."""
         seen, listed = set(), []
         for section in self.sections:
-            starts = section.title is None or section.passages[0].kind == "heading"
-            if starts and section.label not in seen:
+            if section.starts_with_heading and section.label not in seen:
                 seen.add(section.label)
                 listed.append(section)
         return listed

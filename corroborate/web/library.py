@@ -81,7 +81,7 @@ def _reader(source_id: str, number: int):
         abort(404, f"{found.title} has {len(reading.pages)} pages; there is no page {number}.")
 
     def render_body():
-        front = page.sections[0] if page.sections[0].title is None else None
+        front = page.sections[0] if page.sections[0].is_front else None
         return render_template(
             "library/source_body.html", source=found, page=page, layout=reading, notes=reading.notes,
             linked=reading.linked, front_roles=front_matter_roles(front.passages) if front else {},
