@@ -236,13 +236,12 @@
   setInterval(tick, 1000);
 
   // --- resume: answers typed here but never confirmed win over the server's older copy ---------------------------
-  var lis = form.querySelectorAll("li[data-item]");
-  for (var k = 0; k < lis.length; k++) {
-    var id = lis[k].dataset.item;
+  for (var k = 0; k < allItems.length; k++) {
+    var id = allItems[k].dataset.item;
     var mine = local[id];
     var server = state.saved[id];
     if (mine && !mine.confirmed && (!server || mine.seq > server.seq)) {
-      applyValue(lis[k], mine.value);
+      applyValue(allItems[k], mine.value);
       if (mine.seq <= ((server || {}).seq || 0)) mine.seq = server.seq + 1;
     } else if (mine && server && server.seq >= mine.seq) {
       delete local[id];
