@@ -272,11 +272,11 @@
     return Array.prototype.filter.call(allItems, function (li) { return !isAnswered(li); });
   }
   function showCount() {
-    var done = allItems.length - unanswered().length;
-    var text = done + " of " + allItems.length + " answered";
-    if (countEl) countEl.textContent = text;
+    var missing = unanswered().length;
+    var done = allItems.length - missing;
+    if (countEl) countEl.textContent = done + " of " + allItems.length + " answered";
     if (questionsTab) questionsTab.textContent = "Questions (" + done + " of " + allItems.length + ")";
-    if (warningEl && !warningEl.hidden && !unanswered().length) warningEl.hidden = true;
+    if (warningEl && !warningEl.hidden && !missing) warningEl.hidden = true;
   }
   // True when the submit was stopped to list the unanswered questions; "Submit anyway" then calls proceed().
   function warnedAbout(event, proceed) {
