@@ -344,11 +344,9 @@
     var tabs = panel.querySelectorAll(".doc-tabs [role=tab]");
     var tabList = panel.querySelector(".doc-tabs");
     function choose(tab, focus) {
+      selectTab(tabs, tab);
       for (var i = 0; i < tabs.length; i++) {
-        var chosen = tabs[i] === tab;
-        tabs[i].setAttribute("aria-selected", chosen ? "true" : "false");
-        tabs[i].tabIndex = chosen ? 0 : -1;
-        document.getElementById(tabs[i].getAttribute("aria-controls")).hidden = !chosen;
+        document.getElementById(tabs[i].getAttribute("aria-controls")).hidden = tabs[i] !== tab;
       }
       if (focus) tab.focus();
     }
@@ -390,10 +388,14 @@
     var layout = document.querySelector(".quiz-layout.tabbed");
     if (!layout) return;
     layout.classList.toggle("showing-documents", which === "documents");
-    var questions = document.getElementById("tab-questions"), documents = document.getElementById("tab-documents");
-    questions.setAttribute("aria-selected", which === "questions" ? "true" : "false");
-    documents.setAttribute("aria-selected", which === "documents" ? "true" : "false");
-    questions.tabIndex = which === "questions" ? 0 : -1;
-    documents.tabIndex = which === "documents" ? 0 : -1;
+    var documents = document.getElementById("tab-documents");
+    selectTab([questionsTab, documents], which === "documents" ? documents : questionsTab);
+  }
+  // Marks one tab of a tab list as the selected one, the only one reached with Tab (arrow keys move between them).
+  function selectTab(tabs, tab) {
+    for (var i = 0; i < tabs.length; i++) {
+      tabs[i].setAttribute("aria-selected", tabs[i] === tab ? "true" : "false");
+      tabs[i].tabIndex = tabs[i] === tab ? 0 : -1;
+    }
   }
 })();
