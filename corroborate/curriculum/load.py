@@ -15,6 +15,7 @@ from pathlib import Path
 
 import yaml
 
+from ..corpus.locate import ELISION
 from ..items import TYPES, Item, Level
 from . import yamlines
 from .model import (CLAIM_VALUES, SKILLS, Elision, Excerpt, Exercise, GlossaryEntry, Module, RubricLevel,
@@ -31,7 +32,6 @@ MODULE_KEYS = {"id", "title", "question", "level", "duration", "objectives", "cl
 EXCERPT_KEYS = {"id", "source", "title", "author", "headnote", "quote", "claims", "elisions"}
 ELISION_KEYS = {"at", "cut", "why"}
 TIMING_KEYS = {"lesson", "minutes", "activity"}
-ELISION = re.compile(r"\[\s*(?:…|\.\s*\.\s*\.)\s*\]")
 DURATION = re.compile(r"^(\d+) lessons? of (\d+) minutes$")
 EXERCISE_KEYS = {"id", "skill", "title", "excerpts", "compare", "lines", "prompt", "rubric"}
 ITEM_KEYS = {"id", "type", "skill", "title", "prompt", "excerpts", "points", "explanation"}  # + each type's fields
