@@ -13,7 +13,6 @@ import sqlite3
 import tempfile
 import threading
 from collections import defaultdict, deque
-from dataclasses import dataclass
 from pathlib import Path
 
 from . import search as fts
@@ -139,12 +138,6 @@ def passage_from_row(data: str) -> Passage:
     )
 
 
-@dataclass(frozen=True)
-class Chapter:
-    title: str | None
-    passages: list[Passage]
-
-
 class Corpus:
     """Read access to a built corpus: sources, passages, search and the quote locator. Safe to share across threads."""
 
@@ -198,14 +191,6 @@ class Corpus:
         else:
             rows = self.db.execute("SELECT data FROM passages WHERE source = ? ORDER BY n", (source_id,))
         return [passage_from_row(data) for (data,) in rows]
-
-    def chapters(self, source_id: str) -> list[Chapter]:
-        chapters: list[Chapter] = []
-        for passage in self.passages(source_id):
-            if not chapters or chapters[-1].title != passage.chapter:
-                chapters.append(Chapter(passage.chapter, []))
-            chapters[-1].passages.append(passage)
-        return chapters
 
     def stats(self) -> dict:
         per_source = {}
