@@ -68,16 +68,11 @@ def gate_problems(module: Module, corpus: Corpus, path: Path) -> list[Problem]:
     """Every problem the gates find in ``module`` (read from ``path``), errors and warnings."""
     lines = path.read_text(encoding="utf-8").splitlines()
     problems: list[Problem] = []
-    asides: dict[str, set[int]] = {}
     for excerpt in module.excerpts:
         if excerpt.locator is not None:
             text = corpus.source_text(excerpt.source)
-            if excerpt.source not in asides:
-                rows = corpus.db.execute(f"SELECT id FROM passages WHERE source = ? AND kind IN "
-                                         f"({', '.join('?' * len(ASIDES))})", (excerpt.source, *ASIDES))
-                aside_ids = {passage_id for (passage_id,) in rows}
-                asides[excerpt.source] = {n for n, i in enumerate(text.ids) if i in aside_ids}
-            problems += cut_problems(module, excerpt, text, asides[excerpt.source])
+            asides = {n for n, kind in enumerate(text.kinds) if kind in ASIDES}
+            problems += cut_problems(module, excerpt, text, asides)
     problems += quiz_problems(module)
     problems += leak_problems(module, corpus, lines)
     problems += load_problems(module)
