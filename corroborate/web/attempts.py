@@ -254,12 +254,21 @@ def total_attempt(attempt: Attempt) -> None:
 
 
 def totals(items: dict[str, Item], responses: list[Response]) -> tuple[float, int]:
-    """The points an attempt has earned, and how many of its written answers wait for a teacher (an empty written
-    answer waits for nobody)."""
+    """The points an attempt has earned, and how many of its written answers wait for a teacher."""
     points = sum(items[r.item_id].points * (r.score or 0.0) for r in responses if r.item_id in items)
-    waiting = sum(1 for r in responses if r.item_id in items and items[r.item_id].manual and r.score is None
-                  and json.loads(r.value))
-    return points, waiting
+    return points, len(waiting_responses(items, responses))
+
+
+def waiting_responses(items: dict[str, Item], responses: list[Response]) -> list[Response]:
+    """The written answers among ``responses`` that wait for a teacher's mark (an empty written answer waits for
+    nobody)."""
+    return [r for r in responses if r.item_id in items and items[r.item_id].manual and r.score is None
+            and json.loads(r.value)]
+
+
+def pending_of(attempts: list[Attempt]) -> int:
+    """How many written answers of a student's submitted attempts at an assignment wait for a mark."""
+    return sum(a.pending for a in attempts if a.submitted)
 
 
 def close_expired(now: datetime | None = None) -> int:

@@ -26,7 +26,7 @@ from .downloads import attachment
 from .extensions import db
 from .models import Assignment, Attempt, Classroom, utcnow
 from .reviewing import answer_rows
-from .standing import points, standing, waiting_responses
+from .standing import points, standing
 from .state import unit
 
 bp = Blueprint("grades", __name__, url_prefix="/teach")
@@ -55,10 +55,9 @@ def gradebook_rows(classroom: Classroom):
         cells = []
         for assignment in columns:
             mine = attempts.get((student.id, assignment.id), [])
-            pending = sum(a.pending for a in mine if a.submitted)
             cells.append({"status": engine.status_of(assignment, mine, now),
                           "score": engine.final_score(mine, assignment.grading_method),
-                          "pending": pending, "provisional": pending > 0})
+                          "pending": engine.pending_of(mine)})
         rows.append((student, cells))
     return columns, rows
 
@@ -69,7 +68,7 @@ def gradebook(class_id: int):
     classroom = owned_class(class_id)
     columns, rows = gradebook_rows(classroom)
     return render_template("grades/gradebook.html", classroom=classroom, columns=columns, rows=rows,
-                           titles=_titles(), provisional=any(c["provisional"] for _, cells in rows for c in cells))
+                           titles=_titles(), provisional=any(c["pending"] for _, cells in rows for c in cells))
 
 
 CSV_STATUS = {"todo": "not submitted", "in-progress": "in progress", "overdue": "missing", "upcoming": "not open yet",
@@ -78,9 +77,9 @@ CSV_STATUS = {"todo": "not submitted", "in-progress": "in progress", "overdue": 
 
 def csv_status(cell: dict) -> str:
     """A gradebook cell's status in the CSV: "final" only when the percentage is the grade."""
-    if cell["provisional"]:
+    if cell["pending"]:
         return f"provisional: {cell['pending']} written answer{'s' if cell['pending'] != 1 else ''} to mark"
-    return CSV_STATUS[cell["status"]] if cell["score"] is not None or cell["status"] != "done" else "final"
+    return CSV_STATUS[cell["status"]]
 
 
 @bp.get("/classes/<int:class_id>/gradebook.csv")
@@ -108,7 +107,7 @@ def gradebook_csv(class_id: int):
     for student, cells in rows:
         line = [student.username, student.name]
         for c in cells:
-            final = c["score"] is not None and not c["provisional"]
+            final = c["score"] is not None and not c["pending"]
             line += [f"{c['score']:.1f}" if final else "", csv_status(c)]
         writer.writerow(line)
     filename = f"grades-{classroom.name}.csv".replace(" ", "-")
@@ -192,17 +191,16 @@ def results_csv(assignment_id: int):
         snapshot = engine.snapshot_items(attempt.module_version)
         where = standing(attempt, snapshot)
         marks = {r.item_id: r.score for r in attempt.responses}
-        waiting = {r.item_id for r in waiting_responses(attempt, snapshot)}
         writer.writerow([attempt.student.username, attempt.student.name, attempt.number,
                          f"provisional: {where.words(teacher=True)}" if where.provisional else "final",
                          points(where.earned), points(where.possible)] +
-                        [_item_points(i, marks, waiting) for i in items])
+                        [_item_points(i, marks, where.waiting_items) for i in items])
     filename = f"results-{assignment.module_id}-{assignment.classroom.name}.csv".replace(" ", "-")
     return HttpResponse("\ufeff" + out.getvalue(), mimetype="text/csv; charset=utf-8",
                         headers={"Content-Disposition": attachment(filename)})
 
 
-def _item_points(item, marks: dict, waiting: set[str]) -> str:
+def _item_points(item, marks: dict, waiting: frozenset[str]) -> str:
     """Points on one question: empty while a written answer waits for a mark; 0 when nothing was answered."""
     if item.id in waiting:
         return ""
@@ -238,7 +236,7 @@ def _waiting() -> list[dict]:
     for found in db.session.scalars(TO_MARK, {"teacher": current_user.id}):
         items = engine.snapshot_items(found.module_version)
         labels = item_labels(items.values())
-        for response in waiting_responses(found, items):
+        for response in engine.waiting_responses(items, found.responses):
             entries.append({"attempt": found, "item": items[response.item_id], "label": labels[response.item_id],
                             "response": response, "value": json.loads(response.value)})
     return entries

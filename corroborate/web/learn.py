@@ -36,6 +36,7 @@ class Row:
     attempts_used: int
     score: float | None    # percent, when the review policy lets the student see it
     progress: str          # where the student stands, in words: "Not started", "In progress: 23 minutes left", ...
+    waiting: int           # written answers waiting for the teacher's mark (the score is not final meanwhile)
 
 
 STATUS_LABELS = {"upcoming": "Not open yet", "todo": "To do", "in-progress": "In progress", "done": "Done",
@@ -69,7 +70,7 @@ def dashboard():
                 if engine.review_allowed(assignment, now) else None
             title = modules[assignment.module_id].title if assignment.module_id in modules else assignment.module_id
             groups[status].append(Row(assignment, title, status, len(mine), shown,
-                                      progress(assignment, mine, status, shown, now)))
+                                      progress(assignment, mine, status, shown, now), engine.pending_of(mine)))
     return render_template("learn/dashboard.html", groups=groups, labels=STATUS_LABELS, classes=classes,
                            join_form=JoinAnotherForm())
 
@@ -79,11 +80,11 @@ def progress(assignment: Assignment, mine: list[Attempt], status: str, score: fl
     if status == "in-progress":
         current = next(a for a in mine if not a.submitted and a.deadline > now)
         if assignment.time_limit_minutes:
-            minutes = int((current.deadline - now).total_seconds() // 60)
+            minutes = minutes_left(current, now)
             return f"In progress: {minutes} minute{'s' if minutes != 1 else ''} left"
         return "In progress"
     if status == "done":
-        waiting = sum(a.pending for a in mine if a.submitted)
+        waiting = engine.pending_of(mine)
         if waiting:
             return (f"Submitted: {waiting} written answer{'s' if waiting != 1 else ''} waiting for your teacher "
                     "to mark")
@@ -93,6 +94,11 @@ def progress(assignment: Assignment, mine: list[Attempt], status: str, score: fl
     if status == "upcoming":
         return "Not open yet"
     return "Not started: the due date has passed" if status == "overdue" else "Not started"
+
+
+def minutes_left(attempt: Attempt, now) -> int:
+    """Whole minutes until an open attempt is submitted by its deadline."""
+    return int((attempt.deadline - now).total_seconds() // 60)
 
 
 @bp.post("/join")
@@ -125,7 +131,8 @@ def assignment(assignment_id: int):
     current = engine.open_attempt(found, current_user, now, mine)
     return render_template("learn/assignment.html", assignment=found, module=module, attempts=mine, current=current,
                            status=engine.status_of(found, mine, now), can_review=engine.review_allowed(found, now),
-                           final=engine.final_score(mine, found.grading_method), now=now)
+                           final=engine.final_score(mine, found.grading_method), waiting=engine.pending_of(mine),
+                           minutes_left=minutes_left(current, now) if current else None, now=now)
 
 
 @bp.post("/assignments/<int:assignment_id>/start")

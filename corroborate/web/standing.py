@@ -5,10 +5,10 @@ mark") until every written answer is marked; then "17 of 20 points (85%)".
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from ..items import Item
+from .attempts import waiting_responses
 from .models import Attempt
 
 
@@ -22,7 +22,12 @@ class Standing:
     earned: float           # points marked so far
     possible: float         # the attempt's points
     waiting: float          # points of written answers still to be marked
-    to_mark: int            # how many written answers wait
+    waiting_items: frozenset[str]   # the items whose written answers wait
+
+    @property
+    def to_mark(self) -> int:
+        """How many written answers wait."""
+        return len(self.waiting_items)
 
     @property
     def provisional(self) -> bool:
@@ -43,15 +48,9 @@ class Standing:
         return f"{points(self.earned)} of {points(self.possible)} points ({self.percent or 0:.0f}%)"
 
 
-def waiting_responses(attempt: Attempt, items: dict[str, Item]) -> list:
-    """The attempt's written answers that wait for a mark (an empty written answer waits for nobody)."""
-    return [r for r in attempt.responses if r.item_id in items and items[r.item_id].manual and r.score is None
-            and json.loads(r.value)]
-
-
 def standing(attempt: Attempt, items: dict[str, Item]) -> Standing:
     """Where a submitted attempt stands (``items``: its snapshot's items); reads its responses only when the
     attempt has answers waiting."""
-    waiting = waiting_responses(attempt, items) if attempt.pending else []
+    waiting = waiting_responses(items, attempt.responses) if attempt.pending else []
     return Standing(attempt.score or 0.0, attempt.points_possible, sum(items[r.item_id].points for r in waiting),
-                    len(waiting))
+                    frozenset(r.item_id for r in waiting))
