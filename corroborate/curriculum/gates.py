@@ -336,15 +336,23 @@ def _strings(value) -> Iterator[str]:
             yield from _strings(entry)
 
 
+def _id_pattern(identifier: str) -> re.Pattern:
+    """An id as a whole token (not part of a longer id or word)."""
+    return re.compile(rf"(?<![\w-]){re.escape(identifier)}(?![\w-])")
+
+
+def _source_ids(corpus: Corpus) -> list[tuple[re.Pattern, str]]:
+    return [(_id_pattern(s.id), f"the source id '{s.id}'") for s in corpus.sources]
+
+
 def _internal_ids(module: Module, corpus: Corpus) -> list[tuple[re.Pattern, str]]:
     """Patterns for ids that must not be printed: sources, and the module's excerpts, exercises, items, claims."""
-    found = [(re.compile(rf"(?<![\w-]){re.escape(s.id)}(?![\w-])"), f"the source id '{s.id}'")
-             for s in corpus.sources]
+    found = _source_ids(corpus)
     own = [("excerpt", e.id) for e in module.excerpts] + [("exercise", x.id) for x in module.exercises] \
         + [("item", i.id) for i in module.items] + [("claim", c) for c in module.claims]
     for kind, identifier in own:
         if "-" in identifier or any(ch.isdigit() for ch in identifier):
-            pattern = re.compile(rf"(?<![\w-]){re.escape(identifier)}(?![\w-])")
+            pattern = _id_pattern(identifier)
         else:      # a one-word id ("goldman") is a word of prose too; only its code form is internal
             pattern = re.compile(rf"`{re.escape(identifier)}`")
         found.append((pattern, f"the {kind} id '{identifier}'"))
@@ -393,10 +401,9 @@ def _rendered_texts(module: Module, corpus: Corpus) -> Iterator[tuple[str, str, 
 
 def unit_problems(title: str, introduction: str, corpus: Corpus, display: str) -> list[Problem]:
     """Gate 4 on the unit page's title and introduction (``unit.yaml``)."""
-    ids = [(re.compile(rf"(?<![\w-]){re.escape(s.id)}(?![\w-])"), f"the source id '{s.id}'") for s in corpus.sources]
     return [Problem(display, 1, f"unit: shows {description}, an internal word students and teachers should not "
                                 f"see; name sources by author and title")
-            for found, description in leaks(f"{title}\n{introduction}", ids)]
+            for found, description in leaks(f"{title}\n{introduction}", _source_ids(corpus))]
 
 
 def _line_of(found: str, start: int, file_lines: list[str]) -> int:
