@@ -130,6 +130,12 @@ def kept_ids(teacher_id: int, module_id: str) -> set[str]:
         GeneratedChoice.kept.is_(True))))
 
 
+def kept_items(teacher_id: int, module: Module) -> list:
+    """The generated items of a module the teacher kept, in the order they were generated."""
+    kept = kept_ids(teacher_id, module.id)
+    return [item for item in generated_for(module) if item.id in kept] if kept else []
+
+
 # --- a student's ---------------------------------------------------------------------------------------------------
 
 def _students_assignment(*entities):

@@ -10,11 +10,11 @@ from ..curriculum.model import SKILL_LABELS
 from ..items import answer_problem, grade
 from ..items.questions import questions_html
 from ..quiz.present import layout_for, stored_answer, student_item
-from .access import kept_ids, role_required
+from .access import kept_items, role_required
 from .extensions import db
 from .models import Classroom
 from .pagecache import fragment, shared_page
-from .state import corpus, generated_for, module_or_404, unit
+from .state import corpus, module_or_404, unit
 
 bp = Blueprint("catalog", __name__)
 
@@ -77,8 +77,7 @@ def preview(module_id: str):
     after the written ones (an assignment adds those it is given). Submitting grades the answers on the page and
     shows each result with its key; nothing is written to the database."""
     found = module_or_404(module_id)
-    kept = kept_ids(current_user.id, found.id)
-    extra = [item for item in generated_for(found) if item.id in kept] if kept else []
+    extra = kept_items(current_user.id, found)
     items = {item.id: item for item in (*found.items, *extra)}
     layout = layout_for(list(items.values()), "preview", shuffle_items=False, shuffle_options=False)
     views = {item_id: student_item(items[item_id], layout) for item_id in layout["items"]}

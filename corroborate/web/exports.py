@@ -6,9 +6,9 @@ from flask import Blueprint, Response, abort
 from flask_login import current_user
 
 from ..quiz.export import EXPORTERS, FILE_SUFFIX, MIMETYPE
-from .access import kept_ids, role_required
+from .access import kept_items, role_required
 from .downloads import attachment
-from .state import corpus, generated_for, module_or_404
+from .state import corpus, module_or_404
 
 bp = Blueprint("exports", __name__, url_prefix="/teach")
 
@@ -19,8 +19,7 @@ def export(module_id: str, fmt: str):
     module = module_or_404(module_id)
     if fmt not in EXPORTERS:
         abort(404, f"Unknown format {fmt!r}; use one of {', '.join(EXPORTERS)}.")
-    kept = kept_ids(current_user.id, module.id)
-    items = list(module.items) + [i for i in generated_for(module) if i.id in kept]
+    items = list(module.items) + kept_items(current_user.id, module)
     data = EXPORTERS[fmt](module, items, {s.id: s for s in corpus().sources})
     return Response(data, mimetype=MIMETYPE[fmt], headers={
         "Content-Disposition": attachment(f"{module.id}{FILE_SUFFIX[fmt]}"), "Cache-Control": "no-store"})

@@ -13,7 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from ..curriculum.model import Module
 from ..items import Item
 from . import clock, throttle
-from .access import (class_student, class_students, give_one_time_password, kept_ids, owned_assignment,
+from .access import (class_student, class_students, give_one_time_password, kept_ids, kept_items, owned_assignment,
                      owned_class, role_required)
 from .database import writing
 from .downloads import attachment
@@ -294,12 +294,12 @@ def _generated_choices(form: AssignmentForm, assignment: Assignment | None) -> d
 def selection_for_form(module: Module, assignment: Assignment | None) -> list[tuple[Item, bool]]:
     """The generated items a teacher kept, each with whether it is chosen for this assignment (or, on a form sent
     back with errors, as the teacher had ticked them)."""
-    kept = kept_ids(current_user.id, module.id)
+    kept = kept_items(current_user.id, module)
     if request.method == "POST":
         chosen = set(request.form.getlist("generated"))
     else:
-        chosen = set(assignment.generated_ids) if assignment else kept
-    return [(item, item.id in chosen) for item in generated_for(module) if item.id in kept]
+        chosen = set(assignment.generated_ids) if assignment else {item.id for item in kept}
+    return [(item, item.id in chosen) for item in kept]
 
 
 def store_selection(assignment: Assignment, module: Module) -> None:
