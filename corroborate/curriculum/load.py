@@ -74,9 +74,11 @@ def split_front_matter(text: str) -> tuple[str, int, str, int]:
     raise ValueError("the front matter has no closing '---' line")
 
 
-def body_sections(body: str, first_line: int, report: Report) -> dict[str, str]:
-    """The Markdown body's top-level sections (``# Context``, ``# Teacher notes``) by field name."""
+def body_sections(body: str, first_line: int, report: Report) -> tuple[dict[str, str], dict[str, int]]:
+    """The Markdown body's top-level sections (``# Context``, ``# Teacher notes``) by field name, and the line of
+    each one's heading (the body's first line for a section that has none)."""
     sections: dict[str, list[str]] = {}
+    headings = dict.fromkeys(BODY_SECTIONS.values(), first_line)
     current = None
     for number, line in enumerate(body.splitlines(), start=first_line):
         heading = re.match(r"^#\s+(.+?)\s*#*\s*$", line)
@@ -91,6 +93,7 @@ def body_sections(body: str, first_line: int, report: Report) -> dict[str, str]:
                 current = "unknown"
             else:
                 sections[current] = []
+                headings[current] = number
             continue
         if current in sections:
             sections[current].append(line)
@@ -98,7 +101,7 @@ def body_sections(body: str, first_line: int, report: Report) -> dict[str, str]:
             continue
         elif line.strip():
             report.error(number, "text before the first section; start the body with '# Context'")
-    return {name: "\n".join(lines).strip() for name, lines in sections.items()}
+    return {name: "\n".join(lines).strip() for name, lines in sections.items()}, headings
 
 
 class Fields:
@@ -220,7 +223,7 @@ def load_module(path: Path, source_ids: set[str], display: str | None = None) ->
     module_id = fields.text("id")
     if module_id and not ID.match(module_id):
         report.error(fields.line_of("id"), f"module id '{module_id}' should use lowercase letters, digits and hyphens")
-    sections = body_sections(body, body_line, report)
+    sections, section_lines = body_sections(body, body_line, report)
     for name, heading in (("context", "Context"), ("teacher_notes", "Teacher notes")):
         if not sections.get(name):
             report.error(body_line, f"the body needs a '# {heading}' section")
@@ -249,20 +252,10 @@ def load_module(path: Path, source_ids: set[str], display: str | None = None) ->
         items=tuple(i for i in items if i),
         path=where,
         timing=tuple(_timing(fields, report)),
-        lines={**{key: fields.line_of(key) for key in fields.data}, "module": fields.line,
-               "body": body_line, **{name: _section_line(body, body_line, name) for name in BODY_SECTIONS.values()}},
+        lines={**{key: fields.line_of(key) for key in fields.data}, **section_lines},
     )
     _module_warnings(module, report, fields.line)
     return module, report.problems
-
-
-def _section_line(body: str, first_line: int, name: str) -> int:
-    """The line of a body section's heading (the body's first line when it has none)."""
-    for number, line in enumerate(body.splitlines(), start=first_line):
-        heading = re.match(r"^#\s+(.+?)\s*#*\s*$", line)
-        if heading and BODY_SECTIONS.get(heading[1].strip().casefold()) == name:
-            return number
-    return first_line
 
 
 def lessons(duration: str) -> tuple[int, int] | None:
