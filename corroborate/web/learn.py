@@ -96,6 +96,11 @@ def progress(assignment: Assignment, mine: list[Attempt], status: str, score: fl
     return "Not started: the due date has passed" if status == "overdue" else "Not started"
 
 
+def _sources() -> dict:
+    """The library's sources by id, for the documents beside a quiz (only when its page is rendered, not filled)."""
+    return {s.id: s for s in corpus().sources}
+
+
 def minutes_left(attempt: Attempt, now) -> int:
     """Whole minutes until an open attempt is submitted by its deadline."""
     return int((attempt.deadline - now).total_seconds() // 60)
@@ -194,11 +199,10 @@ def quiz_page(attempt: Attempt, module) -> Markup:
              "review_url": attempt_url("learn.review", attempt.id)}
     values = {"csrf": escape(generate_csrf()), "submit_action": escape(attempt_url("learn.submit_form", attempt.id)),
               "state": htmlsafe_json_dumps(state), "items": questions}
-    sources = {s.id: s for s in corpus().sources}
     if session.get("_flashes"):
-        return Markup(render_template("learn/take.html", module=module, sources=sources, **values))
+        return Markup(render_template("learn/take.html", module=module, sources=_sources(), **values))
     page = page_shell(("quiz", module.version if module else None), lambda: render_template(
-        "learn/take.html", module=module, sources=sources, **{name: hole(name) for name in values}))
+        "learn/take.html", module=module, sources=_sources(), **{name: hole(name) for name in values}))
     return page.fill(site_header=site_header(), **values)
 
 
