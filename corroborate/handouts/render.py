@@ -110,15 +110,14 @@ def copy_of(module: Module, form: str, student: str = "") -> Copy:
 
 def class_set_copies(request: Request) -> list[Copy]:
     """A copy for each student, the forms dealt in turn so that neighbours on the roster have different ones."""
-    forms = CLASS_SET_FORMS[:max(1, min(len(CLASS_SET_FORMS), len(request.students)))]
-    return [copy_of(request.module, forms[position % len(forms)], student)
+    return [copy_of(request.module, CLASS_SET_FORMS[position % len(CLASS_SET_FORMS)], student)
             for position, student in enumerate(request.students)]
 
 
 def _module_html(request: Request, sources: dict[str, Source], copy: Copy) -> str:
     return _env.get_template("handouts/module.html").render(
         module=request.module, edition=request.edition, form=copy.form, paper=PAPERS[request.paper],
-        sources=sources, copies=[copy], class_set=bool(request.students))
+        sources=sources, copy=copy)
 
 
 def handout_html(request: Request, sources: dict[str, Source]) -> str:
