@@ -30,6 +30,8 @@ from .standing import points, standing
 from .state import unit
 
 bp = Blueprint("grades", __name__, url_prefix="/teach")
+bp.add_app_template_filter(points, "points")            # 14, 14.5, 0.33: points as people write them
+bp.add_app_template_global(rubric_score, "rubric_score")
 
 
 def _titles() -> dict[str, str]:
