@@ -148,23 +148,23 @@ def confirm_roster(class_id: int):
 
 
 def roster_plan(classroom: Classroom, rows: list[RosterRow]) -> list[tuple[RosterRow, str, object]]:
-    """What adding each row does: ("create", ...), ("enroll", the student: already in another of this teacher's
-    classes), ("already", the class: in this class) or ("taken", why: the username is someone else's)."""
+    """What adding each row does: ("create", None), ("enroll", the student: already in another of this teacher's
+    classes), ("already", None: in this class) or ("taken", why: the username is someone else's)."""
     usernames = [row.username for row in rows]
     existing = {user.username: user for user in db.session.scalars(select(User).where(User.username.in_(usernames)))}
     ids = [user.id for user in existing.values()]
     classes = db.session.execute(
-        select(Enrollment.student_id, Classroom.id, Classroom.name).join(Enrollment.classroom)
+        select(Enrollment.student_id, Classroom.id).join(Enrollment.classroom)
         .where(Classroom.teacher_id == current_user.id, Enrollment.student_id.in_(ids))).all()
-    in_this = {student_id for student_id, class_id, _ in classes if class_id == classroom.id}
-    in_mine = {student_id: name for student_id, class_id, name in classes if class_id != classroom.id}
+    in_this = {student_id for student_id, class_id in classes if class_id == classroom.id}
+    in_mine = {student_id for student_id, class_id in classes if class_id != classroom.id}
     plan = []
     for row in rows:
         user = existing.get(row.username)
         if user is None:
             plan.append((row, "create", None))
         elif user.id in in_this:
-            plan.append((row, "already", classroom.name))
+            plan.append((row, "already", None))
         elif user.is_student and user.id in in_mine:
             plan.append((row, "enroll", user))
         else:
