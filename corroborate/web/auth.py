@@ -270,7 +270,7 @@ def account():
             user.name = form.name.data
             user.time_zone = form.time_zone.data or ""
             if moved:
-                clock.change_school_zone(chosen.key)
+                clock.choose_school_zone(chosen.key, replace=True)
         mine = clock.user_zone(user)
         if moved:
             flash(f"Saved. Your school's times are now shown in {clock.zone_label(chosen)} time"

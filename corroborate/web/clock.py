@@ -97,24 +97,16 @@ def school_zone() -> ZoneInfo | None:
     return zone_named(name)
 
 
-def choose_school_zone(name: str) -> None:
-    """Store the school's zone, once: a second teacher racing the first keeps the first's choice (the caller commits
-    in a ``writing()`` block)."""
-    if db.session.get(Setting, SETTING) is None:
-        db.session.add(Setting(key=SETTING, value=name))
-    g.pop("school_zone_name", None)                 # read afresh: the race may have been lost
-    g.pop("viewer_zone", None)
-
-
-def change_school_zone(name: str) -> None:
-    """Store ``name`` as the school's zone, replacing any earlier choice (the caller commits in ``writing()``). Stored
-    times do not move: a quiz due at 15:30 in New York is due at 20:30 in London."""
+def choose_school_zone(name: str, replace: bool = False) -> None:
+    """Store the school's zone (the caller commits in a ``writing()`` block): the first teacher's choice, which a
+    second teacher racing the first leaves as it is, or with ``replace`` a teacher's change on their account page.
+    Stored times do not move: a quiz due at 15:30 in New York is due at 20:30 in London."""
     setting = db.session.get(Setting, SETTING)
     if setting is None:
         db.session.add(Setting(key=SETTING, value=name))
-    else:
+    elif replace:
         setting.value = name
-    g.school_zone_name = name
+    g.pop("school_zone_name", None)                 # read afresh: a race may have been lost
     g.pop("viewer_zone", None)
 
 
