@@ -15,6 +15,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from ..corpus.sources import Source
+from ..curriculum.cite import printed_citation_html
 from ..curriculum.model import SKILL_LABELS, Module
 from ..items import Item
 from ..quiz.present import layout_for, student_item
@@ -69,6 +70,7 @@ def _environment() -> Environment:
                       trim_blocks=True, lstrip_blocks=True)
     env.globals.update(skill_labels=SKILL_LABELS)
     env.filters["numbered_lines"] = numbered_lines
+    env.filters["citation"] = printed_citation_html      # {{ excerpt|citation(source) }}: the words exports print
     return env
 
 

@@ -221,3 +221,27 @@ def test_a_citation_without_author_or_known_source_never_falls_back_to_an_id(cor
     assert citation(goldman, None) == "Goldman on the law, the letter and the arrests"
     assert citation(excerpts["cc-letter"], None) == "The Central Committee of the party"
     assert "goldman-2008" not in citation(goldman, None)
+
+
+def test_the_html_citation_has_the_plain_words_titles_in_cite_and_everything_else_escaped(corpus):
+    from markupsafe import Markup
+
+    from corroborate.curriculum.cite import printed_citation, printed_citation_html
+    from corroborate.curriculum.model import Excerpt, Locator
+    compilation = corpus.source("real-stalin-trials-2011")
+    article = Excerpt("x", compilation.id, "Q", "H", locator=Locator(
+        "p1", ("p1",), 0, 1, citation={"title": "Searching <Out> the Soviets", "container": "New Republic & Co",
+                                       "year": "1935", "pages": "357"}))
+    plain = printed_citation(article, compilation)
+    assert plain.startswith("Unknown author, Searching <Out> the Soviets, in New Republic & Co (1935), p. 357 — "
+                            f"quoted in {compilation.title}")
+    html = printed_citation_html(article, compilation)
+    assert isinstance(html, Markup)
+    assert html.startswith("Unknown author, <cite>Searching &lt;Out&gt; the Soviets</cite>, in <cite>New Republic "
+                           "&amp; Co</cite> (1935), p. 357 — quoted in <cite>")
+    assert html.striptags() == " ".join(plain.split())
+    book = corpus.source("getty-naumov-1999")
+    letter = Excerpt("y", book.id, "Q", "H", author="Ivanov & <Petrov>", locator=Locator("p2", ("p2",), 0, 1, page=7))
+    html = printed_citation_html(letter, book)
+    assert html.startswith("Ivanov &amp; &lt;Petrov&gt;, printed in ") and f"<cite>{book.title}</cite>" in html
+    assert html.striptags() == printed_citation(letter, book)

@@ -61,6 +61,31 @@ def test_student_edition_has_every_excerpt_citation_and_item_and_no_key(built, s
         assert secret not in text
 
 
+def test_the_handout_prints_each_citation_in_the_words_of_cite_py(built, student_pdf):
+    """The printed citation is curriculum/cite.py's (the words exports and the check of rendered text use), with
+    titles in <cite>: for a record quoted in a compilation and for a passage of a book."""
+    from html import unescape
+
+    from markupsafe import escape
+
+    from corroborate.curriculum.cite import printed_citation
+    module, sources = built
+    html = handout_html(Request(module, "student", "A", "a4"), sources)
+    printed = [unescape(re.sub(r"<[^>]+>", "", p)) for p in re.findall(r'<p class="citation">(.*?)</p>', html, re.S)]
+    assert len(printed) == len(module.excerpts)
+    text = squash(text_of(student_pdf))
+    compilation = next(e for e in module.excerpts if e.locator and e.locator.citation)
+    book = next(e for e in module.excerpts if e.locator and not e.locator.citation)
+    for excerpt, after in ((compilation, " The heading over it in the compilation is the compiler's claim."),
+                           (book, "")):
+        source = sources[excerpt.source]
+        cited = printed_citation(excerpt, source)
+        assert printed[module.excerpts.index(excerpt)] == f"{cited}.{after}", excerpt.id
+        assert squash(f"{cited}.{after}") in text, excerpt.id
+        assert f"<cite>{escape(source.title)}</cite>" in html
+    assert f"<cite>{escape(compilation.locator.citation['title'])}</cite>" in html
+
+
 def test_student_edition_numbers_the_excerpt_lines_and_leaves_room_to_write(student_pdf):
     text = text_of(student_pdf)
     assert re.search(r"Name\s+Class\s+Date", text)
