@@ -234,10 +234,12 @@ TO_MARK = (select(Attempt).join(Attempt.assignment).join(Assignment.classroom)
 
 def _waiting() -> list[dict]:
     """Every written answer waiting for a mark in the teacher's classes, oldest submission first."""
-    entries = []
+    entries, labels_of = [], {}
     for found in db.session.scalars(TO_MARK, {"teacher": current_user.id}):
         items = engine.snapshot_items(found.module_version)
-        labels = item_labels(items.values())
+        if found.module_version not in labels_of:        # the labels of a version, once (not once per attempt)
+            labels_of[found.module_version] = item_labels(items.values())
+        labels = labels_of[found.module_version]
         for response in engine.waiting_responses(items, found.responses):
             entries.append({"attempt": found, "item": items[response.item_id], "label": labels[response.item_id],
                             "response": response, "value": json.loads(response.value)})
