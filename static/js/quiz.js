@@ -15,11 +15,11 @@
   var questionsTab = document.getElementById("tab-questions");
   var allItems = form.querySelectorAll("li[data-item]");
   setUpDocuments();
-  showChosenMatches();
   form.addEventListener("input", showCount);
   form.addEventListener("change", showCount);
   showCount();
   if (!stateEl) {                   // the teacher's preview: no attempt to save to; the form posts as it is
+    showChosenMatches();
     form.addEventListener("submit", function (event) {
       if (warnedAbout(event, function () { form.submit(); })) return;
     });
@@ -248,10 +248,8 @@
     }
   }
   writeLocal();
+  showChosenMatches();              // after the resume, so that each shows the choice put back
   showCount();
-  Array.prototype.forEach.call(form.querySelectorAll("li[data-type=matching] select"), function (select) {
-    if (select.matchEcho) select.matchEcho();
-  });
   if (pending().length) { setStatus("Sending answers saved on this device…", "saving"); pending().forEach(send); }
   // --- answered count and the warning about unanswered questions ---------------------------------------------------
   function isAnswered(li) {
@@ -332,7 +330,6 @@
       select.parentNode.insertBefore(echo, select.nextSibling);
       function show() { echo.textContent = select.value ? select.options[select.selectedIndex].text : ""; }
       select.addEventListener("change", show);
-      select.matchEcho = show;
       show();
     });
   }
