@@ -12,8 +12,9 @@ from flask.cli import AppGroup, with_appcontext
 
 from .corpus.locate import Hit
 from .corpus.sources import SeedError
-from .curriculum.build import CurriculumError, check
+from .curriculum.build import CurriculumError, load_all
 from .curriculum.serialize import unit_json
+from .quiz.generate import generated_problems
 from .web.state import corpus as app_corpus
 from .web.state import unit as app_unit
 
@@ -134,7 +135,9 @@ def _curriculum_dir() -> Path:
 @friendly_errors
 def curriculum_check() -> None:
     """Verify every module against the sources; exit 1 with file:line messages on any error."""
-    problems = check(_curriculum_dir(), app_corpus())
+    library = app_corpus()
+    _, modules, problems = load_all(_curriculum_dir(), library)
+    problems += [problem for module in modules for problem in generated_problems(module, library)]
     for problem in problems:
         click.echo(str(problem), err=problem.severity == "error")
     errors = sum(p.severity == "error" for p in problems)
@@ -179,13 +182,18 @@ def curriculum_export(output: str) -> None:
 
 
 def _built_unit():
+    """The built unit, its generated items checked too; exit 1 with every error when there is one."""
     try:
-        return app_unit()
+        unit = app_unit()
+        errors = [problem for module in unit.modules for problem in generated_problems(module, app_corpus())]
     except CurriculumError as error:
-        for problem in error.problems:
+        errors = error.problems
+    if errors:
+        for problem in errors:
             click.echo(str(problem), err=True)
-        click.echo(f"{len(error.problems)} error(s); nothing built", err=True)
+        click.echo(f"{len(errors)} error(s); nothing built", err=True)
         sys.exit(1)
+    return unit
 
 
 @click.command("handout")

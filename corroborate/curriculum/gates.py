@@ -13,8 +13,10 @@ report ``file:line`` problems like the loader does (curriculum/README.md, "Rules
    (a short answer's accepted answers, a single-choice key of at most five words; true/false statements, which name
    their subject, are not searched, nor an option that is the key itself among other choices); a short answer that
    is a bare name is a warning.
-4. Rendered text (and the generated items and printed citations) never shows source, excerpt, exercise, item or
-   claim ids, file names, the word "seeds" or command lines.
+4. Rendered text (and the printed citations) never shows source, excerpt, exercise, item or claim ids, file names,
+   the word "seeds" or command lines. The generated items are held to it by :func:`shown_problems` from the quiz
+   package (``quiz.generate.generated_problems``, run by ``flask curriculum check`` and ``build``): data flows from
+   the curriculum to the quiz, never back.
 5. Headnotes have at most :data:`MAX_HEADNOTE` words; the documents at most :data:`MAX_DOCUMENTS` (a warning).
    (The timing adds up per lesson: checked where it is read, in :mod:`.load`.)
 """
@@ -24,7 +26,7 @@ import dataclasses
 import re
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ..corpus.locate import ELISION, SourceText, quote_pattern
@@ -320,6 +322,11 @@ def _giveaways(module: Module) -> list[Problem]:
 
 # Gate 4: internal words in rendered text.
 
+def shown_text(value) -> str:
+    """The texts inside an item, option, rubric level, … joined by spaces (ids, types and flags left out)."""
+    return " ".join(_strings(value))
+
+
 def _strings(value) -> Iterator[str]:
     """Every text inside an item, option, rubric level, … (ids, types and flags left out)."""
     if isinstance(value, str):
@@ -378,7 +385,7 @@ def _rendered_texts(module: Module, corpus: Corpus) -> Iterator[tuple[str, str, 
     yield "context", module.context, lines.get("context", 1)
     yield "teacher notes", module.teacher_notes, lines.get("teacher_notes", 1)
     for entry in module.glossary:
-        yield f"glossary '{entry.term}'", " ".join(_strings(entry)), lines.get("glossary", 1)
+        yield f"glossary '{entry.term}'", shown_text(entry), lines.get("glossary", 1)
     for event in module.timeline:
         yield f"timeline {event.date}", " ".join(filter(None, [event.event, event.note])), lines.get("timeline", 1)
     for step in module.timing:
@@ -390,13 +397,9 @@ def _rendered_texts(module: Module, corpus: Corpus) -> Iterator[tuple[str, str, 
         yield f"excerpt '{excerpt.id}': its printed citation", \
             printed_citation(excerpt, sources.get(excerpt.source)), excerpt.line
     for exercise in module.exercises:
-        yield f"exercise '{exercise.id}'", " ".join(_strings(exercise)), exercise.line
+        yield f"exercise '{exercise.id}'", shown_text(exercise), exercise.line
     for item in module.items:
-        yield f"item '{item.id}'", " ".join(_strings(item)), item.line
-    from ..quiz.generate import generate     # the quiz package builds on the curriculum: imported when needed
-    for item in generate(module, sources):
-        yield f"generated item ({item.id}, from the excerpts' titles and the source list)", \
-            " ".join(_strings(item)), lines.get("excerpts", 1)
+        yield f"item '{item.id}'", shown_text(item), item.line
 
 
 def unit_problems(title: str, introduction: str, corpus: Corpus, display: str) -> list[Problem]:
@@ -415,11 +418,18 @@ def _line_of(found: str, start: int, file_lines: list[str]) -> int:
 
 
 def leak_problems(module: Module, corpus: Corpus, file_lines: list[str]) -> list[Problem]:
+    return shown_problems(module, corpus, _rendered_texts(module, corpus), file_lines)
+
+
+def shown_problems(module: Module, corpus: Corpus, texts: Iterable[tuple[str, str, int]],
+                   file_lines: list[str] | None = None) -> list[Problem]:
+    """Gate 4 on ``texts``, (what, text, line) triples that people read: an error for each internal word. With the
+    module file's ``file_lines``, at the first line from ``line`` on that holds the word; without, at ``line``."""
     ids = _internal_ids(module, corpus)
     problems, seen = [], set()
-    for what, text, line in _rendered_texts(module, corpus):
+    for what, text, line in texts:
         for found, description in leaks(text or "", ids):
-            at = _line_of(found, line, file_lines) if not what.startswith("generated") else line
+            at = _line_of(found, line, file_lines) if file_lines is not None else line
             if (at, found) in seen:
                 continue
             seen.add((at, found))

@@ -18,6 +18,9 @@ import re
 from collections.abc import Callable, Iterator
 
 from ..corpus.sources import Source
+from ..corpus.store import Corpus
+from ..curriculum.gates import shown_problems, shown_text
+from ..curriculum.load import Problem
 from ..curriculum.markup import plain, render, sanitize
 from ..curriculum.model import Excerpt, Module
 from ..items import Blank, Item, Level, Option, Pair
@@ -336,6 +339,16 @@ def generate(module: Module, sources: dict[str, Source], seed: int = 0) -> list[
             items.append(replace(item, prompt=sanitize(item.prompt),
                                  explanation=sanitize(item.explanation) if item.explanation else None))
     return items
+
+
+def generated_problems(module: Module, corpus: Corpus) -> list[Problem]:
+    """Gate 4 of the curriculum check on the items generated for ``module``: none shows an id, a file name, the
+    word "seeds" or a command (reported at the module's ``excerpts:`` line). Run here, where both packages are at
+    hand, by ``flask curriculum check`` and ``build``: the curriculum does not reach into the quiz package."""
+    line = module.lines.get("excerpts", 1)
+    texts = ((f"generated item ({item.id}, from the excerpts' titles and the source list)", shown_text(item), line)
+             for item in generate(module, {s.id: s for s in corpus.sources}))
+    return shown_problems(module, corpus, texts)
 
 
 def quality_problems(item: Item) -> list[str]:

@@ -184,13 +184,63 @@ def test_ids_seeds_file_names_and_commands_in_rendered_text_are_errors_at_their_
     assert all("printed titles or numbers (\"Document 3\")" in m for m in found if "shows" in m)
 
 
-def test_prose_that_names_a_historian_like_an_id_is_not_an_internal_word(corpus, tmp_path):
+def _clean_kirov_leaks() -> str:
+    """The kirov-leaks fixture with its leaks fixed (it passes the check)."""
     text = fixture_text("kirov-leaks")
     notes = text.index("# Teacher notes")
     fixed = text[:notes] + ("# Teacher notes\n\nRead Documents 1 and 2; Goldman calls the letter a turning point. "
                             "Ask who printed the letter.\n")
-    fixed = fixed.replace("seeds do not agree", "sources do not agree").replace("excerpt cc-letter", "Document 1")
-    assert messages(corpus, folder_with(tmp_path, "kirov-leaks", fixed), "error") == []
+    return fixed.replace("seeds do not agree", "sources do not agree").replace("excerpt cc-letter", "Document 1")
+
+
+def _leaky_generator(module, sources, rng):
+    from corroborate.items import Item
+    yield Item("gen-leak-1", "essay", "<p>Compare the seeds with goldman-2008.</p>", "sourcing", generated=True)
+
+
+def test_prose_that_names_a_historian_like_an_id_is_not_an_internal_word(corpus, tmp_path):
+    assert messages(corpus, folder_with(tmp_path, "kirov-leaks", _clean_kirov_leaks()), "error") == []
+
+
+GENERATED_LEAKS = ("generated item (gen-leak-1, from the excerpts' titles and the source list): shows the word "
+                   "'seeds'", "generated item (gen-leak-1, from the excerpts' titles and the source list): shows the "
+                   "source id 'goldman-2008'")
+
+
+def test_a_generated_item_that_shows_an_internal_word_is_an_error_at_the_excerpts_line(corpus, tmp_path,
+                                                                                       monkeypatch):
+    from corroborate.curriculum.build import load_all
+    from corroborate.quiz import generate
+    text = _clean_kirov_leaks()
+    module = load_all(folder_with(tmp_path, "kirov-leaks", text), corpus)[1][0]
+    assert generate.generated_problems(module, corpus) == []
+    monkeypatch.setitem(generate.GENERATORS, "leak", _leaky_generator)
+    found = [str(p) for p in generate.generated_problems(module, corpus)]
+    line = line_of(text, "excerpts:")
+    for message in GENERATED_LEAKS:
+        assert any(m.startswith(f"curriculum/kirov-leaks.md:{line}: {message}") for m in found), (message, found)
+    assert all("printed titles or numbers (\"Document 3\")" in m for m in found)
+
+
+def test_curriculum_check_and_build_fail_on_a_generated_item_that_shows_an_internal_word(corpus, corpus_cache,
+                                                                                         tmp_path, monkeypatch):
+    from app import create_app
+    from corroborate.quiz import generate
+    folder = folder_with(tmp_path, "kirov-leaks", _clean_kirov_leaks())
+    monkeypatch.setenv("CORROBORATE_INSTANCE", str(tmp_path / "instance"))
+
+    def run(*args):
+        app = create_app({"SECRET_KEY": "x", "CACHE_DIR": str(corpus_cache), "CURRICULUM_DIR": str(folder)})
+        app.extensions["corroborate.corpus"] = corpus
+        return app.test_cli_runner().invoke(args=["curriculum", *args])
+    assert run("check").exit_code == 0
+    monkeypatch.setitem(generate.GENERATORS, "leak", _leaky_generator)
+    for command in ("check", "build"):
+        result = run(command)
+        assert result.exit_code == 1, (command, result.output)
+        for message in GENERATED_LEAKS:
+            assert f"curriculum/kirov-leaks.md:{line_of(_clean_kirov_leaks(), 'excerpts:')}: {message}" in \
+                result.output, (command, result.output)
 
 
 # Gate 5: reading load and timing.
