@@ -6,10 +6,10 @@ from pathlib import Path
 from flask import Flask, abort, current_app
 
 from ..corpus.store import Corpus
-from ..curriculum.build import build_unit
+from ..curriculum.build import CurriculumError, build_unit
 from ..curriculum.model import Module, Unit
 from ..items import Item
-from ..quiz.generate import generate
+from ..quiz.generate import generate, generated_problems
 
 
 def corpus(app: Flask | None = None) -> Corpus:
@@ -30,11 +30,15 @@ def module_or_404(module_id: str):
 
 
 def unit(app: Flask | None = None) -> Unit:
-    """The built unit (raises CurriculumError when the curriculum has errors)."""
+    """The built unit (raises CurriculumError when the curriculum has errors, the items generated from it included,
+    as ``flask curriculum build`` does)."""
     app = app or current_app
     found = app.extensions.get("corroborate.unit")
     if found is None:
         found, _ = build_unit(Path(app.config["CURRICULUM_DIR"]), corpus(app), Path(app.config["CACHE_DIR"]))
+        problems = [problem for module in found.modules for problem in generated_problems(module, corpus(app))]
+        if problems:
+            raise CurriculumError(problems)
         app.extensions["corroborate.unit"] = found
     return found
 

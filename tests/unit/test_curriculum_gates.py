@@ -241,6 +241,13 @@ def test_curriculum_check_and_build_fail_on_a_generated_item_that_shows_an_inter
         for message in GENERATED_LEAKS:
             assert f"curriculum/kirov-leaks.md:{line_of(_clean_kirov_leaks(), 'excerpts:')}: {message}" in \
                 result.output, (command, result.output)
+    from corroborate.curriculum.build import CurriculumError
+    from corroborate.web.state import unit
+    app = create_app({"SECRET_KEY": "x", "CACHE_DIR": str(corpus_cache), "CURRICULUM_DIR": str(folder)})
+    app.extensions["corroborate.corpus"] = corpus
+    with pytest.raises(CurriculumError) as refused:                  # nor does the web app serve such a unit
+        unit(app)
+    assert any("shows the word 'seeds'" in str(p) for p in refused.value.problems)
 
 
 # Gate 5: reading load and timing.
