@@ -223,6 +223,7 @@ class SourceText:
     source: str
     ids: list[str]
     texts: list[str]
+    kinds: list[str] = field(default_factory=list)      # each passage's kind ("body", "note", "heading", …)
     starts: list[int] = field(default_factory=list)
     joined: str = ""
     _vocabulary: Counter | None = field(default=None, repr=False)

@@ -13,7 +13,6 @@ import sqlite3
 import tempfile
 import threading
 from collections import defaultdict, deque
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import search as fts
@@ -139,13 +138,6 @@ def passage_from_row(data: str) -> Passage:
     )
 
 
-@dataclass
-class SourcePassages(SourceText):
-    """A source's text as the locator searches it, with the kind of each passage ("body", "note", "heading", …)."""
-
-    kinds: list[str] = field(default_factory=list)
-
-
 class Corpus:
     """Read access to a built corpus: sources, passages, search and the quote locator. Safe to share across threads."""
 
@@ -233,13 +225,13 @@ class Corpus:
                 self._lexicon = found
         return found
 
-    def source_text(self, source_id: str) -> SourcePassages:
+    def source_text(self, source_id: str) -> SourceText:
         with self._lock:
             if source_id not in self._texts:
                 rows = self.db.execute("SELECT id, text, kind FROM passages WHERE source = ? ORDER BY n",
                                        (source_id,))
                 ids, texts, kinds = zip(*rows.fetchall()) if self.source(source_id) else ((), (), ())
-                self._texts[source_id] = SourcePassages(source_id, list(ids), list(texts), kinds=list(kinds))
+                self._texts[source_id] = SourceText(source_id, list(ids), list(texts), list(kinds))
             return self._texts[source_id]
 
     def locate(self, quote: str, source: str | None = None) -> Hit | Miss:
