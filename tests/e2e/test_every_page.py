@@ -128,6 +128,7 @@ def test_every_teacher_and_student_page_fits_a_phone_and_passes_colour_contrast(
     sweep.check("assignment")
     assignment_url = page.url
     start_quiz(page)
+    expect(page).to_have_url(re.compile(r"/learn/attempts/\d+$"))     # quiz.js shows the attempt's own address
     quiz_url = page.url
     kinds = set(page.evaluate("[...document.querySelectorAll('li[data-item]')].map(li => li.dataset.type)"))
     assert kinds >= ITEM_TYPES, kinds
